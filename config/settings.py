@@ -1,0 +1,233 @@
+"""Gongzhi settings, driven by environment variables.
+
+Development needs none of them: secrets are generated into ``var/`` on first run.
+Production (``GONGZHI_ENV=production``) refuses to start without its secrets and turns
+on every transport protection, so that ``manage.py check --deploy`` is clean.
+See docs/operations.md for each variable.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+
+from config.env import envbool, envint, envlist, envstr, load_secrets
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(envstr("GONGZHI_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+GONGZHI_ENV = envstr("GONGZHI_ENV", "development")
+PRODUCTION = GONGZHI_ENV == "production"
+DEBUG = envbool("DEBUG", default=not PRODUCTION)
+
+_secrets = load_secrets(VAR_DIR, production=PRODUCTION)
+SECRET_KEY = _secrets["SECRET_KEY"]
+# DESIGN rule 4: AES-GCM key for personal data at rest and HMAC key for blind indexes.
+FIELD_ENCRYPTION_KEY = _secrets["GONGZHI_FIELD_KEY"]
+BLIND_INDEX_KEY = _secrets["GONGZHI_BLIND_INDEX_KEY"]
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "rules.apps.AutodiscoverRulesConfig",
+    "gongzhi.core",
+    "gongzhi.ledger",
+    "gongzhi.regions",
+    "gongzhi.accounts",
+    "gongzhi.organisations",
+    "gongzhi.console",
+    "gongzhi.portal",
+    "gongzhi.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "gongzhi.accounts.middleware.SecurityPolicyMiddleware",
+    "gongzhi.core.middleware.JurisdictionMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns lockouts raised by the backend into responses.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "gongzhi.console.context_processors.console",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gongzhi.sqlite3'}"),
+        conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while one writer commits; IMMEDIATE takes the write lock at
+    # BEGIN so two writers queue instead of failing with "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": envstr("REDIS_URL")}
+        if envstr("REDIS_URL", "")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+TASKS = {"default": {"BACKEND": envstr("GONGZHI_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# --- Accounts and the security baseline (等保 level 3 application controls) ---
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "console:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("GONGZHI_PASSWORD_MIN_LENGTH", 8)},
+    },
+    {"NAME": "gongzhi.accounts.validators.CharacterClassesValidator"},
+    {"NAME": "gongzhi.accounts.validators.NotUsernameValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+GONGZHI_PASSWORD_MAX_AGE_DAYS = envint("GONGZHI_PASSWORD_MAX_AGE_DAYS", 90)
+GONGZHI_IDLE_TIMEOUT_MINUTES = envint("GONGZHI_IDLE_TIMEOUT_MINUTES", 30)
+# Which roles must use a TOTP second factor besides the three administrators.
+GONGZHI_OTP_REQUIRED_ROLES = envlist("GONGZHI_OTP_REQUIRED_ROLES", [])
+GONGZHI_API_TOKEN_TTL_HOURS = envint("GONGZHI_API_TOKEN_TTL_HOURS", 12)
+# Requests per minute from one client address to the login and token endpoints.
+GONGZHI_AUTH_RATE_PER_MINUTE = envint("GONGZHI_AUTH_RATE_PER_MINUTE", 30)
+
+AXES_FAILURE_LIMIT = envint("GONGZHI_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("GONGZHI_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "gongzhi.accounts.views.lockout_response"
+AXES_IPWARE_PROXY_COUNT = envint("GONGZHI_PROXY_COUNT", 0)
+AXES_VERBOSE = False
+
+# Idle timeout: the session lives this long after the last request.
+SESSION_COOKIE_AGE = GONGZHI_IDLE_TIMEOUT_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-gongzhi-session"
+    CSRF_COOKIE_NAME = "__Host-gongzhi-csrf"
+
+# --- Language and time ---
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

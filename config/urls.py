@@ -1,0 +1,21 @@
+"""URL map: staff console under /console/, resident portal under /portal/, API under /api/v1/."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from gongzhi.api.urls import api
+from gongzhi.core import views as core_views
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/portal/", permanent=False)),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("gongzhi.accounts.urls")),
+    path("console/", include("gongzhi.console.urls")),
+    path("console/regions/", include("gongzhi.regions.urls")),
+    path("console/organisations/", include("gongzhi.organisations.urls")),
+    path("console/audit/", include("gongzhi.ledger.urls")),
+    path("console/tasks/", include("gongzhi.core.urls")),
+    path("portal/", include("gongzhi.portal.urls")),
+    path("api/v1/", api.urls),
+]

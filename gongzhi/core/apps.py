@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """National codes, personal-data fields, jurisdiction scoping, task progress."""
+
+    name = "gongzhi.core"
+    label = "core"

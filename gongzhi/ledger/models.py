@@ -1,0 +1,117 @@
+"""The audit ledger (审计日志): append-only, hash-chained events.
+
+Each event stores the hash of the one before it, so an edit, a deletion or a change of
+order anywhere breaks the chain at that point (``manage.py verify_ledger``). Appends are
+serialised by locking the single ``LedgerHead`` row, which also hands out the sequence
+numbers: the sequence has no gaps, so a missing number is a deleted event.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.scoping import ScopedQuerySet
+
+
+class EventType(models.IntegerChoices):
+    """Event types, numbered by area: 1xxx authentication, 2xxx accounts, 3xxx regions,
+    4xxx personal data, 5xxx organisations, 6xxx system. Numbers are never reused."""
+
+    LOGIN = 1001, _("登录成功")
+    LOGIN_FAILED = 1002, _("登录失败")
+    LOCKOUT = 1003, _("账号锁定")
+    LOGOUT = 1004, _("退出登录")
+    SESSION_TIMEOUT = 1005, _("会话超时")
+    TOKEN_ISSUED = 1010, _("签发 API 令牌")
+    TOKEN_REVOKED = 1011, _("吊销 API 令牌")
+    OTP_ENROLLED = 1020, _("绑定动态口令")
+    OTP_FAILED = 1021, _("动态口令错误")
+    PERMISSION_DENIED = 1030, _("越权访问被拒绝")
+    PASSWORD_CHANGED = 1040, _("修改密码")
+    USER_CREATED = 2001, _("创建账号")
+    USER_UPDATED = 2002, _("修改账号")
+    USER_DISABLED = 2003, _("停用账号")
+    USER_ENABLED = 2004, _("启用账号")
+    ROLE_GRANTED = 2010, _("授予角色")
+    ROLE_REVOKED = 2011, _("收回角色")
+    JURISDICTION_CHANGED = 2020, _("变更辖区")
+    PASSWORD_RESET = 2030, _("重置密码")
+    LOCKOUT_CLEARED = 2031, _("解除锁定")
+    REGIONS_LOADED = 3001, _("导入行政区划")
+    GRID_SAVED = 3010, _("保存网格")
+    COMPOUND_SAVED = 3020, _("保存小区")
+    BUILDING_SAVED = 3030, _("保存楼栋")
+    PII_UNMASKED = 4001, _("查看未脱敏个人信息")
+    ORGANISATION_SAVED = 5001, _("保存组织")
+    MEMBER_SAVED = 5010, _("保存组织成员")
+    MEMBER_REMOVED = 5011, _("移除组织成员")
+    LEDGER_EXPORTED = 6001, _("导出审计日志")
+    SETTING_CHANGED = 6010, _("修改系统设置")
+    DEMO_DATA_CREATED = 6020, _("生成演示数据")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("成功")
+    DENIED = "denied", _("拒绝")
+    FAILED = "failed", _("失败")
+
+
+class LedgerHead(models.Model):
+    """The chain's tip; its row lock serialises appends across processes."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq}"
+
+
+class Event(models.Model):
+    """审计事件 — one action, login, denial or unmasking."""
+
+    seq = models.BigIntegerField(_("序号"), primary_key=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    # Snapshots: the event must read the same after the account is renamed or removed.
+    actor_username = models.CharField(_("账号"), max_length=150, blank=True)
+    actor_roles = models.CharField(_("角色"), max_length=200, blank=True)
+    region_code = models.CharField(_("辖区编码"), max_length=21, blank=True)
+    type = models.PositiveIntegerField(_("事件类型"), choices=EventType.choices)
+    object_type = models.CharField(_("对象类型"), max_length=50, blank=True)
+    object_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    outcome = models.CharField(
+        _("结果"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
+    summary = models.JSONField(_("变更摘要"), default=dict, blank=True)
+    client_address = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["-seq"]
+        indexes = [
+            models.Index(fields=["region_code", "seq"], name="event_region_seq"),
+            models.Index(fields=["type", "seq"], name="event_type_seq"),
+            models.Index(fields=["actor_username", "seq"], name="event_actor_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.get_type_display()}"

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole suite: static checks, then pytest on SQLite and, when reachable, on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+# Browser tests drive Debian's Chromium; install it when missing and allowed to.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "== installing chromium for end-to-end tests"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+
+echo "== static checks"
+$BIN/ruff check .
+$BIN/mypy .
+$BIN/python manage.py compilemessages --ignore '.venv' -v 0
+DATABASE_URL=sqlite:///:memory: $BIN/python manage.py makemigrations --check --dry-run >/dev/null \
+  || { echo "models changed without a migration: run manage.py makemigrations"; exit 1; }
+
+echo "== tests on SQLite"
+DATABASE_URL=sqlite:///var/test.sqlite3 $BIN/pytest -q -n 2 -p no:cacheprovider "$@"
+
+PG_URL=${GONGZHI_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}
+if $BIN/python - "$PG_URL" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1].replace("postgres://", "postgresql://"), connect_timeout=3).close()
+except Exception as exc:  # noqa: BLE001
+    print(f"PostgreSQL not reachable ({exc}); skipping the PostgreSQL run")
+    sys.exit(1)
+PY
+then
+  echo "== tests on PostgreSQL"
+  DATABASE_URL=$PG_URL $BIN/pytest -q -n 2 -p no:cacheprovider "$@"
+fi
