@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    # Only for its bundled Swagger UI files (the API docs page loads them, no CDN).
+    "ninja",
     "rules.apps.AutodiscoverRulesConfig",
     "gongzhi.core",
     "gongzhi.ledger",
@@ -140,7 +142,7 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "gongzhi.accounts.validators.MinimumLengthValidator",
         "OPTIONS": {"min_length": envint("GONGZHI_PASSWORD_MIN_LENGTH", 8)},
     },
     {"NAME": "gongzhi.accounts.validators.CharacterClassesValidator"},
@@ -154,17 +156,41 @@ GONGZHI_OTP_REQUIRED_ROLES = envlist("GONGZHI_OTP_REQUIRED_ROLES", [])
 GONGZHI_API_TOKEN_TTL_HOURS = envint("GONGZHI_API_TOKEN_TTL_HOURS", 12)
 # Requests per minute from one client address to the login and token endpoints.
 GONGZHI_AUTH_RATE_PER_MINUTE = envint("GONGZHI_AUTH_RATE_PER_MINUTE", 30)
+# Cybersecurity Law Art. 21: audit events are kept at least six months (check ledger.E001).
+GONGZHI_LEDGER_RETENTION_DAYS = envint("GONGZHI_LEDGER_RETENTION_DAYS", 365)
+
+# Trusted reverse proxies in front of the application; the client address is the one the
+# outermost appended to X-Forwarded-For (gongzhi/accounts/client.py). 0: use REMOTE_ADDR.
+GONGZHI_PROXY_COUNT = envint("GONGZHI_PROXY_COUNT", 0)
 
 AXES_FAILURE_LIMIT = envint("GONGZHI_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("GONGZHI_LOCKOUT_MINUTES", 15))
+# The account is locked, whatever address the attempts come from (等保: 登录失败处理).
+# Addresses are limited separately by GONGZHI_AUTH_RATE_PER_MINUTE, see SILENCED_SYSTEM_CHECKS.
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# Attempts during a lock do not restart it: the lock lasts the cool-off time from the
+# failure that caused it, so the time the login page shows is the time it takes.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "gongzhi.accounts.views.lockout_response"
-AXES_IPWARE_PROXY_COUNT = envint("GONGZHI_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "gongzhi.accounts.client.client_ip"
+# The ledger records every login; axes' own mutable access log would only duplicate it.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "共治"
 
-# Idle timeout: the session lives this long after the last request.
-SESSION_COOKIE_AGE = GONGZHI_IDLE_TIMEOUT_MINUTES * 60
+SILENCED_SYSTEM_CHECKS = [
+    # axes.W006 asks to lock by client address too. Locking an address would lock out a
+    # whole office or village behind one NAT address after five typing errors; the
+    # address is rate-limited instead (django-ratelimit, GONGZHI_AUTH_RATE_PER_MINUTE on
+    # the login and token endpoints), and the account is locked by username.
+    "axes.W006",
+]
+
+# Idle timeout: SecurityPolicyMiddleware ends a session GONGZHI_IDLE_TIMEOUT_MINUTES after
+# its last request and records SESSION_TIMEOUT. The cookie and the stored session live
+# longer so that the late request still arrives and the timeout can be told and recorded.
+SESSION_COOKIE_AGE = envint("GONGZHI_SESSION_COOKIE_HOURS", 8) * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -209,6 +235,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

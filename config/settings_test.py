@@ -2,9 +2,11 @@
 
 import os
 
-os.environ.setdefault("GONGZHI_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+os.environ.setdefault(
+    "GONGZHI_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test")
+)
 
-from config.settings import *  # noqa: E402,F403  (the one place settings are layered)
+from config.settings import *  # noqa: F403  (the one place settings are layered)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed; Argon2 is tested
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

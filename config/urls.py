@@ -10,7 +10,8 @@ urlpatterns = [
     path("", RedirectView.as_view(url="/portal/", permanent=False)),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("gongzhi.accounts.urls")),
+    # /accounts/ (login, second factor, password) and /console/accounts/ (三员 pages).
+    path("", include("gongzhi.accounts.urls")),
     path("console/", include("gongzhi.console.urls")),
     path("console/regions/", include("gongzhi.regions.urls")),
     path("console/organisations/", include("gongzhi.organisations.urls")),
@@ -19,3 +20,6 @@ urlpatterns = [
     path("portal/", include("gongzhi.portal.urls")),
     path("api/v1/", api.urls),
 ]
+
+# Every refused permission is written to the ledger (PERMISSION_DENIED).
+handler403 = "gongzhi.accounts.views.permission_denied"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,13 @@ class UserQuerySet(ScopedQuerySet["User"]):
     pass
 
 
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    """Django's user manager (``get_by_natural_key``, which authentication needs, and
+    ``create_user``) with the scoped queryset (``for_user``, ``within``)."""
+
+    use_in_migrations = False
+
+
 class User(AbstractUser):
     """账号 — a person's login, bound to one region."""
 
@@ -72,7 +80,7 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
-    objects = UserQuerySet.as_manager()  # type: ignore[misc]
+    objects = UserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("账号")

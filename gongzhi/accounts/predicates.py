@@ -14,7 +14,9 @@ def has_role(*roles: str) -> rules.Predicate:
 
     @rules.predicate(name=f"has_role({','.join(roles)})")
     def predicate(user: Any) -> bool:
-        return bool(getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*roles))
+        return bool(
+            getattr(user, "is_authenticated", False) and user.is_active and user.has_role(*roles)
+        )
 
     return predicate
 
@@ -29,3 +31,15 @@ def is_in_jurisdiction(user: Any, obj: Any) -> bool:
         return True
     code = getattr(obj, "region_code", None)
     return code is not None and contains(scope_of(user), code)
+
+
+@rules.predicate
+def is_self(user: Any, obj: Any) -> bool:
+    """The object is the user's own account."""
+    return obj is not None and obj.__class__ is user.__class__ and obj.pk == user.pk
+
+
+@rules.predicate
+def is_administrator_account(user: Any, obj: Any) -> bool:
+    """The object is an account holding one of the three administrator roles (三员)."""
+    return bool(obj is not None and getattr(obj, "is_administrator", False))

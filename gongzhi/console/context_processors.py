@@ -2,45 +2,103 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Role
-from gongzhi.regions.models import Level, Region
+from gongzhi.regions.models import CODE_LENGTH, Level, Region
+
+
+@dataclass(frozen=True)
+class Module:
+    """A console module the user may open: where it is and what it is for."""
+
+    url_name: str
+    label: str
+    description: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def modules_for(user: Any) -> list[Module]:
+    """The modules ``user`` may use, in menu order (without the home page).
+
+    The navigation and the quick links of the home page both come from here, so a
+    module shows up in one place exactly when it shows up in the other.
+    """
+    candidates: list[tuple[Module, bool]] = [
+        (
+            Module(
+                "regions:tree",
+                _("区划与网格"),
+                _("盟、旗县市、苏木乡镇街道、嘎查村社区直至网格、小区、楼栋；按名称、拼音或代码查找"),
+            ),
+            user.has_jurisdiction,
+        ),
+        (
+            Module(
+                "organisations:list",
+                _("组织机构"),
+                _("职能部门、街道办事处、居（村、嘎查）民委员会及其成员、基层党组织"),
+            ),
+            user.has_perm("organisations.view_organisation"),
+        ),
+        (
+            Module(
+                "accounts:user_list",
+                _("账号与角色"),
+                _("创建和停用账号，授予角色，设定辖区，解除锁定"),
+            ),
+            user.has_perm("accounts.view_user"),
+        ),
+        (
+            Module(
+                "ledger:event_list",
+                _("审计日志"),
+                _("查阅、筛选和导出全部操作记录，核验记录未被篡改"),
+            ),
+            user.has_perm("ledger.view_event"),
+        ),
+        (
+            Module(
+                "core:task_list",
+                _("我的任务"),
+                _("导入、导出、核验等后台任务的进度和结果"),
+            ),
+            True,
+        ),
+    ]
+    return [module for module, allowed in candidates if allowed]
 
 
 def _nav(request: HttpRequest) -> list[dict[str, Any]]:
-    user = request.user
-    items: list[tuple[str, str, bool]] = [("console:home", _("工作台"), True)]
-    items.append(("regions:tree", _("区划与网格"), user.has_jurisdiction))  # type: ignore[union-attr]
-    items.append(("organisations:list", _("组织机构"), user.has_jurisdiction))  # type: ignore[union-attr]
-    items.append(
-        ("accounts:user_list", _("账号与角色"), user.has_perm("accounts.view_user"))
-    )
-    items.append(("ledger:event_list", _("审计日志"), user.has_perm("ledger.view_event")))
+    home = reverse("console:home")
     path = request.path
-    nav = []
-    for name, label, allowed in items:
-        if not allowed:
-            continue
-        url = reverse(name)
-        active = path == url if name == "console:home" else path.startswith(url)
-        nav.append({"url": url, "label": label, "active": active})
+    nav = [{"url": home, "label": _("工作台"), "active": path == home}]
+    for module in modules_for(request.user):
+        url = module.url
+        nav.append({"url": url, "label": module.label, "active": path.startswith(url)})
     return nav
 
 
-def _switcher(user: Any) -> list[dict[str, str]]:
+def _switcher(user: Any, active: str, active_region: Region | None) -> list[dict[str, str]]:
     """The account's own region and the divisions under it, down to township level.
 
     Community-level choices would make the list too long for a county; a county
     administrator narrows to a township here and to a community from the region tree.
+    A scope narrowed that way still shows as the selected choice.
     """
     if user.region is None or user.region.level >= Level.COMMUNITY:
         return []
-    options = [{"region_code": user.region_code, "label": _("全部（%(name)s）") % {"name": user.region.name}}]
+    everything = _("全部（%(name)s）") % {"name": user.region.name}
+    options = [{"region_code": user.region_code, "label": everything}]
     below = (
         Region.objects.within(user.region_code)
         .filter(level__lte=Level.TOWNSHIP, level__gt=user.region.level, is_active=True)
@@ -50,21 +108,56 @@ def _switcher(user: Any) -> list[dict[str, str]]:
     for region in below:
         indent = "　" * (region.level - user.region.level)
         options.append({"region_code": region.region_code, "label": f"{indent}{region.name}"})
+    if active_region is not None and all(o["region_code"] != active for o in options):
+        indent = "　" * (active_region.level - user.region.level)
+        options.append({"region_code": active, "label": f"{indent}{active_region.name}"})
     return options
 
 
-def console(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    if not user.is_authenticated or not request.path.startswith("/console/"):
-        return {}
-    active = getattr(user, "active_scope", "")
-    scope_region = Region.objects.filter(region_code=active).only("name").first() if active else None
-    return {
-        "console": {
-            "nav": _nav(request),
-            "switcher": _switcher(user) if user.has_jurisdiction else [],  # type: ignore[union-attr]
-            "active_scope": active,
-            "scope_name": scope_region.name if scope_region else "",
-            "role_labels": [Role(role).label for role in sorted(user.roles)],  # type: ignore[union-attr]
-        }
+def _scope_path(user: Any, active: str) -> list[Region]:
+    """The divisions from the account's own region down to the active scope (one query)."""
+    own = user.region_code
+    codes = [active[:n] for n in CODE_LENGTH.values() if len(own) <= n <= len(active)]
+    by_code = {
+        r.region_code: r
+        for r in Region.objects.filter(region_code__in=codes).only("region_code", "name", "level")
     }
+    return [by_code[c] for c in codes if c in by_code]
+
+
+def console(request: HttpRequest) -> dict[str, Any]:
+    """``console``: navigation, switcher and scope, built only when a template reads them.
+
+    Partial responses (htmx fragments, progress polling) never touch ``console`` and so
+    cost no queries.
+    """
+    # Error pages may render for a request that never reached the authentication middleware.
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not request.path.startswith("/console/"):
+        return {}
+    return {"console": SimpleLazyObject(lambda: _console(request, user))}
+
+
+def _console(request: HttpRequest, user: Any) -> dict[str, Any]:
+    if not user.has_jurisdiction:
+        return {"nav": _nav(request), "role_labels": _role_labels(user)}
+    active = getattr(user, "active_scope", "") or user.region_code
+    path = _scope_path(user, active)
+    active_region = path[-1] if path and path[-1].region_code == active else None
+    nav = _nav(request)
+    return {
+        "nav": nav,
+        # After a switch, go back to the module's first page: a detail page of the
+        # old scope may lie outside the new one.
+        "section_url": next((item["url"] for item in nav if item["active"]), nav[0]["url"]),
+        "switcher": _switcher(user, active, active_region),
+        "active_scope": active,
+        "scope_name": active_region.name if active_region else "",
+        "scope_path": [region.name for region in path],
+        "narrowed": active != user.region_code,
+        "role_labels": _role_labels(user),
+    }
+
+
+def _role_labels(user: Any) -> list[str]:
+    return [str(Role(role).label) for role in sorted(user.roles)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
@@ -23,11 +24,10 @@ class JurisdictionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        if user.is_authenticated and getattr(user, "region_code", ""):
+        user: Any = request.user
+        own = getattr(user, "region_code", "") if user.is_authenticated else ""
+        if own:
             chosen = request.session.get(SESSION_KEY)
-            if chosen and contains(user.region_code, chosen):  # type: ignore[union-attr]
-                user.active_scope = chosen  # type: ignore[union-attr]
-            else:
-                user.active_scope = user.region_code  # type: ignore[union-attr]
+            valid = isinstance(chosen, str) and chosen.isdigit() and contains(own, chosen)
+            user.active_scope = chosen if valid else own
         return self.get_response(request)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
@@ -95,8 +96,9 @@ def access(queryset: models.QuerySet[M], user: User | Any, **lookup: Any) -> M:
 
     ``access(Region.objects.all(), user, code="152201001001")``.
     """
-    scoped = queryset.filter(within(scope_of(user), getattr(queryset.model, "scope_field", "region_code")))
+    field = getattr(queryset.model, "scope_field", "region_code")
+    scoped = queryset.filter(within(scope_of(user), field))
     try:
         return scoped.get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (ObjectDoesNotExist, ValueError, TypeError):
         raise Http404 from None

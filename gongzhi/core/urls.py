@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Background work, mounted at /console/tasks/."""
+
+from django.urls import path
+
+from gongzhi.core import views
 
 app_name = "core"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.task_list, name="task_list"),
+    path("<int:pk>/", views.task_progress, name="task_progress"),
+]

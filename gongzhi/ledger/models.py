@@ -8,6 +8,8 @@ numbers: the sequence has no gaps, so a missing number is a deleted event.
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +50,8 @@ class EventType(models.IntegerChoices):
     MEMBER_SAVED = 5010, _("保存组织成员")
     MEMBER_REMOVED = 5011, _("移除组织成员")
     LEDGER_EXPORTED = 6001, _("导出审计日志")
+    LEDGER_VERIFIED = 6002, _("校验审计链")
+    LEDGER_ARCHIVED = 6003, _("归档审计日志")
     SETTING_CHANGED = 6010, _("修改系统设置")
     DEMO_DATA_CREATED = 6020, _("生成演示数据")
 
@@ -56,6 +60,57 @@ class Outcome(models.TextChoices):
     SUCCESS = "success", _("成功")
     DENIED = "denied", _("拒绝")
     FAILED = "failed", _("失败")
+
+
+# The areas of EventType: the thousands digit of the number.
+EVENT_AREAS: dict[int, Any] = {
+    1: _("身份认证"),
+    2: _("账号与角色"),
+    3: _("区划与网格"),
+    4: _("个人信息"),
+    5: _("组织机构"),
+    6: _("系统与审计"),
+}
+
+
+def event_area(type_number: int) -> int:
+    return int(type_number) // 1000
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove recorded history."""
+
+
+def _refuse(what: str) -> NoReturn:
+    raise AppendOnlyError(
+        f"审计事件只能由 record_event 追加，不能{what}（网络安全法第二十一条：日志须完整留存）"
+    )
+
+
+class EventQuerySet(ScopedQuerySet["Event"]):
+    """Reads only: every bulk write path of the ORM refuses.
+
+    Inserting goes through ``gongzhi.ledger.chain.record_event``, which holds the head
+    lock and computes the hash; nothing in the platform edits or deletes an event.
+    """
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        _refuse("修改")
+
+    def delete(self) -> NoReturn:
+        _refuse("删除")
+
+    def _raw_delete(self, using: Any) -> NoReturn:
+        _refuse("删除")
+
+    def bulk_update(self, objs: Any, fields: Any, batch_size: Any = None) -> NoReturn:
+        _refuse("修改")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("批量写入")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("修改")
 
 
 class LedgerHead(models.Model):
@@ -73,7 +128,12 @@ class LedgerHead(models.Model):
 
 
 class Event(models.Model):
-    """审计事件 — one action, login, denial or unmasking."""
+    """审计事件 — one action, login, denial or unmasking.
+
+    Rows are written once, by ``record_event``, and never changed: ``save`` inserts only
+    when the chain asks it to, ``delete`` and every bulk write refuse, and on PostgreSQL a
+    trigger rejects UPDATE and DELETE from any client (migration 0004).
+    """
 
     seq = models.BigIntegerField(_("序号"), primary_key=True)
     at = models.DateTimeField(_("时间"), db_index=True)
@@ -98,20 +158,38 @@ class Event(models.Model):
     )
     summary = models.JSONField(_("变更摘要"), default=dict, blank=True)
     client_address = models.GenericIPAddressField(_("客户端地址"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    hash = models.CharField(_("本条哈希"), max_length=64, unique=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("审计事件")
         verbose_name_plural = _("审计事件")
         ordering = ["-seq"]
+        default_permissions = ("view",)
         indexes = [
             models.Index(fields=["region_code", "seq"], name="event_region_seq"),
             models.Index(fields=["type", "seq"], name="event_type_seq"),
             models.Index(fields=["actor_username", "seq"], name="event_actor_seq"),
+            models.Index(fields=["object_type", "object_id", "seq"], name="event_object_seq"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.get_type_display()}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert once, on behalf of ``record_event``; refuse anything else."""
+        if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
+            _refuse("修改")
+        if not getattr(self, "_appended_by_chain", False):
+            _refuse("绕过哈希链写入")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("删除")
+
+    @property
+    def area(self) -> int:
+        return event_area(self.type)

@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from gongzhi.portal import views
 
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("elder-mode/", views.elder_mode, name="elder_mode"),
+    path("services/", views.services, name="services"),
+    path("cases/", views.my_cases, name="my_cases"),
+    path("consultations/", views.consultations, name="consultations"),
+    path("disclosure/", views.disclosure, name="disclosure"),
+    path("me/", views.me, name="me"),
+]

@@ -79,7 +79,10 @@ class Region(models.Model):
 
 
 class Grid(models.Model):
-    """网格 — the smallest unit of community management (R2.3c: each grid belongs to a committee)."""
+    """网格 — the smallest unit of community management.
+
+    R2.3c: each grid belongs to one committee's community.
+    """
 
     region_code = models.CharField(_("网格编码"), max_length=15, unique=True)
     community = models.ForeignKey(
@@ -104,6 +107,8 @@ class Grid(models.Model):
     workers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("网格员"), blank=True, related_name="grids"
     )
+    # Changes with every save; the point-in-polygon index compares it to know when to rebuild.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -1,0 +1,85 @@
+"""Infrastructure models shared by every app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core.scoping import ScopedQuerySet
+
+
+class ProgressStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("进行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+FINISHED_STATUSES = frozenset({ProgressStatus.SUCCEEDED, ProgressStatus.FAILED})
+
+
+class TaskProgress(models.Model):
+    """任务进度 — how far one piece of long work (an import, export or sweep) has got.
+
+    Created by ``start_progress`` when the work is queued, advanced by a
+    ``ProgressReporter`` inside the background task, read by the progress page, the API
+    and the command line (DESIGN rule 8). Only the person who started the work sees it.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="task_progress",
+    )
+    # The jurisdiction the work was started in, so supervisors' views can scope it later.
+    region_code = models.CharField(_("辖区编码"), max_length=21, blank=True, db_index=True)
+    kind = models.CharField(_("任务类型"), max_length=50)
+    title = models.CharField(_("任务名称"), max_length=200)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ProgressStatus.choices, default=ProgressStatus.QUEUED
+    )
+    # None while the amount of work is not yet known (the bar is then indeterminate).
+    total = models.PositiveBigIntegerField(_("总数"), null=True, blank=True)
+    done = models.PositiveBigIntegerField(_("已完成数"), default=0)
+    message = models.CharField(_("当前说明"), max_length=300, blank=True)
+    # What the work produced, e.g. {"url": "/media/…/export.xlsx", "label": "下载结果"}.
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    # The id of the django-tasks result that runs this work, for operators.
+    task_id = models.CharField(_("后台任务标识"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务进度")
+        verbose_name_plural = _("任务进度")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="taskprogress_user_recent")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total__isnull=True) | models.Q(done__lte=models.F("total")),
+                name="taskprogress_done_le_total",
+                violation_error_message=_("已完成数不能多于总数"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    @property
+    def percent(self) -> int | None:
+        """Whole percent done, or None while the total is unknown."""
+        if not self.total:
+            return 100 if self.total == 0 and self.is_finished else None
+        return min(100, self.done * 100 // self.total)
