@@ -42,7 +42,7 @@ bench: $(STAMP)
 	bash scripts/bench.sh
 
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'bench/*'
+	$(BIN)/python manage.py makemessages -l en --ignore '.venv/*' --ignore 'bench/*' --ignore 'var/*' --ignore 'tests/*'
 	$(BIN)/python manage.py compilemessages --ignore '.venv'
 
 clean-var:

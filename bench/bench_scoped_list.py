@@ -40,56 +40,19 @@ import json
 import os
 import random
 import statistics
-import sys
 import time
 from collections.abc import Callable, Iterator
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from _common import DEFAULT_URL, ROOT, log, prepare_database, setup_django
 
-DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/gongzhi_bench"
 SQLITE_PATH = ROOT / "var" / "bench" / "scoped_list.sqlite3"
 TABLE = "bench_scoped_row"
 PAGE = 50
 SEED = 20261129
 TARGET_RATIO = 1.2
 COUNTY = "152222"  # 科尔沁右翼中旗: in the middle of the code order, neither first nor last
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def prepare_database(url: str) -> None:
-    """Create the PostgreSQL bench database when missing; refuse the test suite's databases."""
-    import dj_database_url
-
-    config = dj_database_url.parse(url)
-    name = str(config["NAME"])
-    if "postgresql" not in config["ENGINE"]:
-        return
-    if name == "test" or name.startswith("test_"):
-        raise SystemExit(f"refusing to benchmark in the test database {name!r}")
-    import psycopg
-
-    maintenance = psycopg.connect(
-        host=config.get("HOST") or None,
-        port=config.get("PORT") or None,
-        user=config.get("USER") or None,
-        password=config.get("PASSWORD") or None,
-        dbname="postgres",
-        autocommit=True,
-    )
-    with maintenance:
-        exists = maintenance.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            log(f"creating database {name}")
-            maintenance.execute(f'CREATE DATABASE "{name}"')
 
 
 def community_codes() -> list[str]:
@@ -265,11 +228,7 @@ def main() -> None:
     else:
         url = os.environ.get("DATABASE_URL", DEFAULT_URL)
         prepare_database(url)
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    import django
-
-    django.setup()
+    setup_django(url)
     from django.core.management import call_command
     from django.db import connection
     from django.db.models import Q

@@ -2,7 +2,8 @@
 
 The three administrators (and roles in GONGZHI_OTP_REQUIRED_ROLES) must verify a TOTP
 code before any page but the login pages; ``Client.force_login`` alone leaves them at the
-second-factor step. ``login(client, user)`` also binds and verifies an authenticator.
+second-factor step. ``login(client, user)`` also binds and verifies an authenticator;
+``client_for(user)`` is a new client logged in that way.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ def login(client: Client, user: Any) -> None:
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
+
+
+def client_for(user: Any) -> Client:
+    """A new client with ``user`` logged in, every factor it needs already passed."""
+    client = Client()
+    login(client, user)
+    return client
 
 
 def current_code(device: TOTPDevice) -> str:

@@ -38,7 +38,9 @@ def modules_for(user: Any) -> list[Module]:
             Module(
                 "regions:tree",
                 _("区划与网格"),
-                _("盟、旗县市、苏木乡镇街道、嘎查村社区直至网格、小区、楼栋；按名称、拼音或代码查找"),
+                _(
+                    "盟、旗县市、苏木乡镇街道、嘎查村社区直至网格、小区、楼栋；按名称、拼音或代码查找"
+                ),
             ),
             user.has_jurisdiction,
         ),

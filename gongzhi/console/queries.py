@@ -78,7 +78,9 @@ def _system_admin_panel(user: Any) -> AdminPanel:
     )
     return AdminPanel(
         title=_("账号管理"),
-        duty=_("系统管理员负责创建和停用本辖区的账号。角色和辖区由安全管理员授予，审计日志由审计管理员查阅。"),
+        duty=_(
+            "系统管理员负责创建和停用本辖区的账号。角色和辖区由安全管理员授予，审计日志由审计管理员查阅。"
+        ),
         facts=[
             Fact(_("本辖区账号"), totals["total"]),
             Fact(_("已停用"), totals["disabled"], _tone(totals["disabled"], "warning")),
@@ -101,7 +103,9 @@ def _security_admin_panel(user: Any) -> AdminPanel:
     )
     return AdminPanel(
         title=_("角色与辖区"),
-        duty=_("安全管理员负责授予和收回角色、设定账号辖区、解除登录锁定。系统管理员、安全管理员、审计管理员不得由同一账号兼任。"),
+        duty=_(
+            "安全管理员负责授予和收回角色、设定账号辖区、解除登录锁定。系统管理员、安全管理员、审计管理员不得由同一账号兼任。"
+        ),
         facts=[Fact(str(role.label), by_role.get(role.value, 0)) for role in Role],
         link_url_name="accounts:user_list",
         link_label=_("管理角色和辖区"),
@@ -125,7 +129,9 @@ def _audit_admin_panel(user: Any) -> AdminPanel:
     latest = events.order_by("-seq").values_list("at", flat=True).first()
     return AdminPanel(
         title=_("近 24 小时审计概况"),
-        duty=_("审计管理员查阅、筛选和导出审计日志，核验日志链未被篡改。日志只能追加，任何人都不能修改或删除。"),
+        duty=_(
+            "审计管理员查阅、筛选和导出审计日志，核验日志链未被篡改。日志只能追加，任何人都不能修改或删除。"
+        ),
         facts=[
             Fact(_("事件总数"), recent["total"]),
             Fact(_("登录失败"), recent["failed_logins"], _tone(recent["failed_logins"], "warning")),

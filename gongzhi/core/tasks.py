@@ -15,8 +15,7 @@ from django_tasks import task
 
 from gongzhi.core.models import TaskProgress
 from gongzhi.core.progress import ProgressReporter, enqueue_with_progress
-from gongzhi.ledger.chain import record_event
-from gongzhi.ledger.models import EventType, Outcome
+from gongzhi.ledger.actions import record_verification
 from gongzhi.ledger.verify import verify_chain
 
 LEDGER_VERIFICATION = "ledger.verify"
@@ -37,23 +36,9 @@ def verify_ledger_task(progress_id: int) -> dict[str, Any]:
                 reporter.set_total(total)
             reporter.advance(done - reporter.done)
 
+        # No time limit: the walk reaches the head, so ``ok`` means no problem was found.
         result = verify_chain(progress=on_batch)
-        summary: dict[str, Any] = {
-            "ok": result.ok,
-            "count": result.count,
-            "last_seq": result.last_seq,
-            "head_seq": result.head_seq,
-        }
-        if result.problem is not None:
-            summary["problem"] = {"kind": result.problem.kind, "seq": result.problem.seq}
-        record_event(
-            EventType.LEDGER_VERIFIED,
-            actor=progress.user,
-            object_type="ledger.chain",
-            object_id=str(result.head_seq),
-            outcome=Outcome.SUCCESS if result.ok else Outcome.FAILED,
-            summary=summary,
-        )
+        summary = record_verification(result, actor=progress.user)
         if result.ok:
             reporter.succeed(summary, message=result.message)
         else:

@@ -72,12 +72,24 @@ def do_verify_ledger(
     if not actor.has_perm("ledger.view_event"):
         raise PermissionDenied(_("您没有查看审计日志的权限"))
     result = verify_chain(time_limit=time_limit)
+    record_verification(result, actor=actor, request=request, complete=result.complete)
+    return result
+
+
+def record_verification(
+    result: VerifyResult, *, actor: Any, request: Any = None, **extra: Any
+) -> dict[str, Any]:
+    """Record the LEDGER_VERIFIED event for ``result`` and return its summary.
+
+    ``extra`` goes into the summary before the problem. The outcome is ``failed`` only
+    when a problem was found: a walk stopped by a time limit found none.
+    """
     summary: dict[str, Any] = {
         "ok": result.ok,
         "count": result.count,
         "last_seq": result.last_seq,
         "head_seq": result.head_seq,
-        "complete": result.complete,
+        **extra,
     }
     if result.problem is not None:
         summary["problem"] = {"kind": result.problem.kind, "seq": result.problem.seq}
@@ -90,7 +102,7 @@ def do_verify_ledger(
         summary=summary,
         request=request,
     )
-    return result
+    return summary
 
 
 def archive_cutoff(before: date, *, now: datetime | None = None) -> datetime:

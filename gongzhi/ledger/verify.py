@@ -123,6 +123,41 @@ def _check(event: Event, expected: int, prev_hash: str) -> Problem | None:
     return None
 
 
+def _check_end(head: LedgerHead, last_seq: int, last_hash: str) -> Problem | None:
+    """Compare the end of a walk that found every event intact with the head."""
+    if last_seq < head.last_seq:
+        return Problem(
+            "truncated",
+            last_seq + 1,
+            _(
+                "审计链尾部被截断：链头记到 #%(head)s，事件表只到 #%(last)s，"
+                "自 #%(seq)s 起的事件缺失"
+            )
+            % {"head": head.last_seq, "last": last_seq, "seq": last_seq + 1},
+        )
+    if last_hash != head.last_hash:
+        return Problem(
+            "head",
+            last_seq,
+            _("链头哈希与末条事件 #%(seq)s 不符（末条事件或链头被改动）") % {"seq": last_seq},
+        )
+    # One statement, so an append committing meanwhile moves head and row together.
+    current_head = LedgerHead.objects.filter(pk=1).values("last_seq")[:1]
+    beyond = (
+        Event.objects.filter(seq__gt=Subquery(current_head))
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
+    )
+    if beyond is not None:
+        return Problem(
+            "head",
+            beyond,
+            _("第 #%(seq)s 条事件位于链头之后（未经正常追加写入）") % {"seq": beyond},
+        )
+    return None
+
+
 def verify_chain(
     *,
     batch_size: int = DEFAULT_BATCH,
@@ -188,55 +223,5 @@ def verify_chain(
 
     last_seq = expected - 1
     elapsed = time.monotonic() - started
-    if last_seq < head.last_seq:
-        return VerifyResult(
-            count,
-            last_seq,
-            prev_hash,
-            head.last_seq,
-            Problem(
-                "truncated",
-                last_seq + 1,
-                _(
-                    "审计链尾部被截断：链头记到 #%(head)s，事件表只到 #%(last)s，"
-                    "自 #%(seq)s 起的事件缺失"
-                )
-                % {"head": head.last_seq, "last": last_seq, "seq": last_seq + 1},
-            ),
-            elapsed=elapsed,
-        )
-    if prev_hash != head.last_hash:
-        return VerifyResult(
-            count,
-            last_seq,
-            prev_hash,
-            head.last_seq,
-            Problem(
-                "head",
-                last_seq,
-                _("链头哈希与末条事件 #%(seq)s 不符（末条事件或链头被改动）") % {"seq": last_seq},
-            ),
-            elapsed=elapsed,
-        )
-    # One statement, so an append committing meanwhile moves head and row together.
-    current_head = LedgerHead.objects.filter(pk=1).values("last_seq")[:1]
-    beyond = (
-        Event.objects.filter(seq__gt=Subquery(current_head))
-        .order_by("seq")
-        .values_list("seq", flat=True)
-        .first()
-    )
-    if beyond is not None:
-        return VerifyResult(
-            count,
-            last_seq,
-            prev_hash,
-            head.last_seq,
-            Problem(
-                "head",
-                beyond,
-                _("第 #%(seq)s 条事件位于链头之后（未经正常追加写入）") % {"seq": beyond},
-            ),
-            elapsed=elapsed,
-        )
-    return VerifyResult(count, last_seq, prev_hash, head.last_seq, elapsed=elapsed)
+    problem = _check_end(head, last_seq, prev_hash)
+    return VerifyResult(count, last_seq, prev_hash, head.last_seq, problem, elapsed=elapsed)

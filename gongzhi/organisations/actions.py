@@ -73,7 +73,7 @@ def _require(actor: User | None, perm: str, obj: Any = None) -> None:
 
 
 def _day(day: datetime.date) -> str:
-    return formats.date_format(day, "Y年n月j日")
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def _kind_group(kind: str) -> frozenset[str]:

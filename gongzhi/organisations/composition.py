@@ -40,7 +40,7 @@ MIN_WOMEN_MEMBERS = 1
 
 
 def _date(day: datetime.date) -> str:
-    return formats.date_format(day, "Y年n月j日")
+    return formats.date_format(day, "DATE_FORMAT")
 
 
 def composition_warnings(committee: Organisation, *, on: datetime.date | None = None) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -33,6 +33,8 @@ from gongzhi.regions.models import (
 )
 
 MAX_FLOORS = 200
+
+Place = TypeVar("Place", Grid, Compound, Building)
 
 
 def _require(actor: User | None, perm: str, obj: Any) -> None:
@@ -84,6 +86,23 @@ def _next_code(model: type[Grid] | type[Compound] | type[Building], parent_code:
     return f"{parent_code}{number:0{CHILD_CODE_DIGITS}d}"
 
 
+def _child_to_save(
+    model: type[Place], parent: Region | Grid | Compound, parent_field: str, code: str | None
+) -> tuple[Place, bool]:
+    """The child of ``parent`` with ``code`` to update, or a new unsaved one with that code or
+    the next free one; ``True`` when it is new.
+
+    Locks the parent row first, so two concurrent saves cannot take the same new code.
+    """
+    type(parent).objects.select_for_update().filter(pk=parent.pk).first()
+    wanted = _child_code(parent.region_code, code)
+    child = model.objects.filter(region_code=wanted).first() if wanted else None
+    if child is not None:
+        return child, False
+    new_code = wanted or _next_code(model, parent.region_code)
+    return model(**{parent_field: parent, "region_code": new_code}), True
+
+
 def _check_grid_worker(user: User, community: Region, field: str) -> None:
     if not user.has_role(Role.GRID_WORKER):
         raise ValidationError({field: _("%(name)s 不是网格员") % {"name": user}})
@@ -126,14 +145,7 @@ def do_save_grid(
     for worker in workers:
         _check_grid_worker(worker, community, "workers")
 
-    Region.objects.select_for_update().filter(pk=community.pk).first()
-    wanted = _child_code(community.region_code, code)
-    grid = Grid.objects.filter(region_code=wanted).first() if wanted else None
-    created = grid is None
-    if grid is None:
-        grid = Grid(
-            community=community, region_code=wanted or _next_code(Grid, community.region_code)
-        )
+    grid, created = _child_to_save(Grid, community, "community", code)
     if Grid.objects.filter(community=community, name=name).exclude(pk=grid.pk).exists():
         raise ValidationError({"name": _("本社区已有名为“%(name)s”的网格") % {"name": name}})
     before = {"name": grid.name, "head": grid.head_id} if not created else {}
@@ -222,12 +234,7 @@ def do_save_compound(
         )
     _check_point(lon, lat)
 
-    Grid.objects.select_for_update().filter(pk=grid.pk).first()
-    wanted = _child_code(grid.region_code, code)
-    compound = Compound.objects.filter(region_code=wanted).first() if wanted else None
-    created = compound is None
-    if compound is None:
-        compound = Compound(grid=grid, region_code=wanted or _next_code(Compound, grid.region_code))
+    compound, created = _child_to_save(Compound, grid, "grid", code)
     before = (
         {"total_units": compound.total_units, "occupied_units": compound.occupied_units}
         if not created
@@ -281,14 +288,7 @@ def do_save_building(
     if units < 0:
         raise ValidationError({"units": _("户数不能为负数")})
 
-    Compound.objects.select_for_update().filter(pk=compound.pk).first()
-    wanted = _child_code(compound.region_code, code)
-    building = Building.objects.filter(region_code=wanted).first() if wanted else None
-    created = building is None
-    if building is None:
-        building = Building(
-            compound=compound, region_code=wanted or _next_code(Building, compound.region_code)
-        )
+    building, created = _child_to_save(Building, compound, "compound", code)
     if Building.objects.filter(compound=compound, name=name).exclude(pk=building.pk).exists():
         raise ValidationError({"name": _("本小区已有名为“%(name)s”的楼栋") % {"name": name}})
     building.name = name

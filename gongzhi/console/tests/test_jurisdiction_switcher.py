@@ -137,9 +137,7 @@ class TestJurisdictionSwitcher:
         form = html.split('class="jurisdiction-switcher"', 1)[1].split("</form>", 1)[0]
         assert f'name="next" value="{reverse("regions:tree")}"' in form
 
-    def test_a_scope_narrowed_to_a_community_shows_as_the_choice(
-        self, personas: Personas
-    ) -> None:
+    def test_a_scope_narrowed_to_a_community_shows_as_the_choice(self, personas: Personas) -> None:
         client = logged_in(personas.county_admin)
         switch(client, COMMUNITY_A)
         html = client.get(reverse("console:home")).content.decode()

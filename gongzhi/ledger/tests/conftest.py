@@ -1,4 +1,4 @@
-"""Fixtures for the ledger's tests: an honest tamperer and a logged-in console client."""
+"""Fixtures for the ledger's tests: an honest tamperer and a chain of events."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import Event, EventType
@@ -58,18 +57,3 @@ def append_events(count: int, **fields: Any) -> list[Event]:
 def chain(db: None) -> list[Event]:
     """A ledger of ten events on an otherwise empty database."""
     return append_events(10)
-
-
-def console_client(user: Any) -> Client:
-    """A client logged in as ``user``, with the second factor verified when required."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(user)
-    if user.is_administrator:
-        device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client

@@ -11,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import COMMUNITY_A, COMMUNITY_B, COUNTY, OTHER_COUNTY, make_user
+from gongzhi.accounts.testing import client_for
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import Event, EventType, Outcome
-from gongzhi.ledger.tests.conftest import append_events, console_client
+from gongzhi.ledger.tests.conftest import append_events
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ class TestWhoMayLook:
     def test_it_refuses_everyone_but_the_audit_administrator(
         self, personas: Any, places: Any, persona: str
     ) -> None:
-        client = console_client(getattr(personas, persona))
+        client = client_for(getattr(personas, persona))
         assert client.get(LIST).status_code == 403
         assert (
             client.get(reverse("ledger:event_detail", args=[places["community_a"].seq])).status_code
@@ -80,13 +81,13 @@ class TestWhoMayLook:
         assert reverse("accounts:login") in response["Location"]
 
     def test_the_audit_administrator_browses_the_log(self, personas: Any, places: Any) -> None:
-        response = console_client(personas.audit_admin).get(LIST)
+        response = client_for(personas.audit_admin).get(LIST)
         assert response.status_code == 200
         assert "审计日志" in response.content.decode()
         assert places["community_a"].seq in seqs(response)
 
     def test_nobody_can_post_edits_or_deletions(self, personas: Any, places: Any) -> None:
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         detail = reverse("ledger:event_detail", args=[places["community_a"].seq])
         assert client.post(detail, {"outcome": "failed"}).status_code == 405
         assert client.post(LIST).status_code == 405
@@ -98,13 +99,13 @@ class TestScope:
     def test_a_league_auditor_also_sees_events_with_no_place(
         self, personas: Any, places: Any
     ) -> None:
-        shown = seqs(console_client(personas.audit_admin).get(LIST))
+        shown = seqs(client_for(personas.audit_admin).get(LIST))
         assert {e.seq for e in places.values()} <= set(shown)
 
     def test_a_county_auditor_sees_only_the_county(
         self, personas: Any, places: Any, county_auditor: Any
     ) -> None:
-        client = console_client(county_auditor)
+        client = client_for(county_auditor)
         shown = set(seqs(client.get(LIST)))
         assert {places["community_a"].seq, places["community_b"].seq} <= shown
         assert places["other_county"].seq not in shown
@@ -116,7 +117,7 @@ class TestScope:
     def test_a_narrowed_league_auditor_no_longer_sees_events_with_no_place(
         self, personas: Any, places: Any
     ) -> None:
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         client.post(reverse("console:switch_jurisdiction"), {"region_code": COUNTY})
         shown = set(seqs(client.get(LIST)))
         assert places["community_a"].seq in shown
@@ -125,7 +126,7 @@ class TestScope:
     def test_a_region_filter_outside_the_jurisdiction_is_refused_in_chinese(
         self, personas: Any, places: Any, county_auditor: Any
     ) -> None:
-        response = console_client(county_auditor).get(LIST, {"region": OTHER_COUNTY})
+        response = client_for(county_auditor).get(LIST, {"region": OTHER_COUNTY})
         assert response.status_code == 200
         assert seqs(response) == []
         assert (
@@ -138,7 +139,7 @@ class TestFilters:
     def test_it_filters_by_type_area_actor_region_outcome_and_object(
         self, personas: Any, places: Any
     ) -> None:
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         grid_saves = {places["community_a"].seq, places["community_b"].seq}
         assert set(seqs(client.get(LIST, {"type": str(EventType.GRID_SAVED.value)}))) == grid_saves
         area = set(seqs(client.get(LIST, {"type": "area:3"})))
@@ -165,7 +166,7 @@ class TestFilters:
 
     def test_it_filters_by_actor(self, personas: Any, places: Any) -> None:
         mine = record_event(EventType.LOGIN, actor=personas.staff_a)
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         assert seqs(client.get(LIST, {"actor": "staff_a"})) == [mine.seq]
 
     def test_it_filters_by_date_and_refuses_a_reversed_range(
@@ -173,7 +174,7 @@ class TestFilters:
     ) -> None:
         from django.utils import timezone
 
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         today = timezone.localdate().isoformat()
         assert places["unplaced"].seq in seqs(
             client.get(LIST, {"date_from": today, "date_to": today})
@@ -187,7 +188,7 @@ class TestFilters:
 class TestPaging:
     def test_it_pages_by_seq_cursor_both_ways(self, personas: Any) -> None:
         events = append_events(120, region_code=COMMUNITY_A)
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         query = {"region": COMMUNITY_A, "type": str(EventType.SETTING_CHANGED.value)}
         first = client.get(LIST, query).context["page"]
         newest = [e.seq for e in reversed(events)]
@@ -206,7 +207,7 @@ class TestPaging:
     def test_a_page_costs_the_same_queries_however_many_events_it_shows(
         self, personas: Any
     ) -> None:
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         append_events(3, region_code=COMMUNITY_A)
         client.get(LIST)
         with CaptureQueriesContext(connection) as few:
@@ -220,7 +221,7 @@ class TestPaging:
 class TestDetailAndVerify:
     def test_the_detail_shows_the_summary_and_both_hashes(self, personas: Any, places: Any) -> None:
         event = places["community_a"]
-        page = console_client(personas.audit_admin).get(
+        page = client_for(personas.audit_admin).get(
             reverse("ledger:event_detail", args=[event.seq])
         )
         html = page.content.decode()
@@ -234,7 +235,7 @@ class TestDetailAndVerify:
         event = places["community_a"]
         tamper("UPDATE ledger_event SET object_id = 'forged' WHERE seq = %s", [event.seq])
         html = (
-            console_client(personas.audit_admin)
+            client_for(personas.audit_admin)
             .get(reverse("ledger:event_detail", args=[event.seq]))
             .content
         )
@@ -243,7 +244,7 @@ class TestDetailAndVerify:
     def test_verifying_from_the_page_reports_and_records_the_result(
         self, personas: Any, places: Any
     ) -> None:
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         response = client.post(reverse("ledger:verify"), {"mode": "quick"})
         assert response.status_code == 200
         assert "审计链完整：" in response.content.decode()
@@ -256,7 +257,7 @@ class TestDetailAndVerify:
     ) -> None:
         missing = places["community_b"].seq
         tamper("DELETE FROM ledger_event WHERE seq = %s", [missing])
-        response = console_client(personas.audit_admin).post(
+        response = client_for(personas.audit_admin).post(
             reverse("ledger:verify"), {"mode": "quick"}
         )
         assert f"第 #{missing} 条事件缺失（已被删除）" in response.content.decode()
@@ -267,8 +268,6 @@ class TestDetailAndVerify:
     def test_a_full_verification_runs_as_a_background_task(
         self, personas: Any, places: Any
     ) -> None:
-        response = console_client(personas.audit_admin).post(
-            reverse("ledger:verify"), {"mode": "full"}
-        )
+        response = client_for(personas.audit_admin).post(reverse("ledger:verify"), {"mode": "full"})
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("core:task_list"))

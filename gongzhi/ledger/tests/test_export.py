@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from conftest import COMMUNITY_A, COUNTY, OTHER_COUNTY, make_user
+from gongzhi.accounts.testing import client_for
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import Event, EventType, Outcome
-from gongzhi.ledger.tests.conftest import console_client
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ class TestCsvExport:
     def test_it_exports_the_filtered_events_and_records_the_export(
         self, personas: Any, events: Any
     ) -> None:
-        client = console_client(personas.audit_admin)
+        client = client_for(personas.audit_admin)
         response = client.get(export_url("csv"), {"type": str(EventType.GRID_SAVED.value)})
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
@@ -73,13 +73,13 @@ class TestCsvExport:
 
     def test_it_respects_the_exporters_jurisdiction(self, personas: Any, events: Any) -> None:
         auditor = make_user("county_auditor", "audit_admin", COUNTY)
-        response = console_client(auditor).get(export_url("csv"))
+        response = client_for(auditor).get(export_url("csv"))
         exported = {int(row["序号"]) for row in csv_rows(response)}
         assert events["inside"].seq in exported
         assert events["outside"].seq not in exported and events["unplaced"].seq not in exported
         assert all(
             row["辖区编码"].startswith(COUNTY)
-            for row in csv_rows(console_client(auditor).get(export_url("csv")))
+            for row in csv_rows(client_for(auditor).get(export_url("csv")))
         )
         assert last_event().summary["scope"] == COUNTY
 
@@ -87,7 +87,7 @@ class TestCsvExport:
         self, personas: Any, events: Any
     ) -> None:
         rows = csv_rows(
-            console_client(personas.audit_admin).get(export_url("csv"), {"outcome": "failed"})
+            client_for(personas.audit_admin).get(export_url("csv"), {"outcome": "failed"})
         )
         assert [row["对象标识"] for row in rows] == ['\'=HYPERLINK("http://evil")']
 
@@ -96,17 +96,17 @@ class TestCsvExport:
     ) -> None:
         auditor = make_user("county_auditor", "audit_admin", COUNTY)
         before = last_event().seq
-        response = console_client(auditor).get(export_url("csv"), {"region": OTHER_COUNTY})
+        response = client_for(auditor).get(export_url("csv"), {"region": OTHER_COUNTY})
         assert response.status_code == 400
         assert last_event().seq == before
 
     def test_an_unknown_format_is_not_found(self, personas: Any) -> None:
-        assert console_client(personas.audit_admin).get(export_url("pdf")).status_code == 404
+        assert client_for(personas.audit_admin).get(export_url("pdf")).status_code == 404
 
 
 class TestXlsxExport:
     def test_it_exports_a_workbook_with_the_same_rows(self, personas: Any, events: Any) -> None:
-        response = console_client(personas.audit_admin).get(export_url("xlsx"), {"type": "area:1"})
+        response = client_for(personas.audit_admin).get(export_url("xlsx"), {"type": "area:1"})
         assert response.status_code == 200
         content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
         workbook = load_workbook(io.BytesIO(content), read_only=True)

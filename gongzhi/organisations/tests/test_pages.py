@@ -12,27 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import COMMUNITY_A, COMMUNITY_B, OTHER_COUNTY, Personas, make_user
+from gongzhi.accounts.testing import client_for
 from gongzhi.console.tests.a11y import assert_accessible
 from gongzhi.organisations.models import Membership, Organisation, OrganisationKind, Post
 
 from .conftest import add_member, committee_of, make_branch, party_committee_of
 
 K = OrganisationKind
-
-
-def client_for(user: Any) -> Client:
-    """A client logged in as ``user``, with the second factor verified for the 三员."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    client = Client()
-    client.force_login(user)
-    if user.is_administrator:
-        device = TOTPDevice.objects.create(user=user, name="测试", confirmed=True)
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.save()
-    return client
 
 
 def get(user: Any, url: str, **params: str) -> Any:

@@ -6,22 +6,16 @@ import json
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from conftest import COMMUNITY_A, COMMUNITY_B, COUNTY, TOWNSHIP, Personas
+from gongzhi.accounts.testing import client_for
 from gongzhi.regions.actions import do_save_building, do_save_compound, do_save_grid
 from gongzhi.regions.models import Compound, Grid, ManagementMode, Region
 
 from .helpers import BOX_A, rectangle
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: object) -> Client:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    return client
 
 
 def row_numbers(html: str, name: str) -> list[int]:
