@@ -12,6 +12,7 @@ fi
 
 echo "== static checks"
 $BIN/ruff check .
+$BIN/ruff format --check . >/dev/null || { $BIN/ruff format --check .; echo "run: .venv/bin/ruff format ."; exit 1; }
 $BIN/mypy .
 $BIN/python manage.py compilemessages --ignore '.venv' -v 0
 DATABASE_URL=sqlite:///:memory: $BIN/python manage.py makemigrations --check --dry-run >/dev/null \
