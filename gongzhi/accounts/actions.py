@@ -285,11 +285,11 @@ def do_reset_password(
 
 def new_password_for(username: str) -> str:
     """A random password that passes every validator for an account named ``username``."""
-    stub = User(username=username)
+    unsaved = User(username=username)
     for _attempt in range(20):
         candidate = generate_password()
         try:
-            validate_password(candidate, stub)
+            validate_password(candidate, unsaved)
         except ValidationError:
             continue
         return candidate
