@@ -72,7 +72,30 @@ def generate_codes(rows: int, rng: random.Random) -> list[str]:
     return rng.choices(grids, weights=weights, k=rows)
 
 
-def load_table(rows: int) -> None:
+def set_statistics(cursor: Any, vendor: str, target: int) -> None:
+    """Set the ``region_code`` histogram size (-1: PostgreSQL's default) and re-analyse.
+
+    With the default histogram a narrow prefix (one community) is estimated at many times
+    its rows, and a newest-first page walks the primary key instead of taking the prefix's
+    index range (about 10 ms instead of 1 ms here); a finer histogram fixes the estimate
+    but costs planning time on every scoped query. ``--region-statistics`` measures the
+    trade (ledger migration 0006 takes it for the audit log; docs/architecture.md, "Scale").
+    """
+    if vendor != "postgresql":
+        return
+    cursor.execute(
+        "SELECT attstattarget FROM pg_attribute "
+        "WHERE attrelid = %s::regclass AND attname = 'region_code'",
+        [TABLE],
+    )
+    current = cursor.fetchone()[0]
+    if (current if current is not None else -1) != target:
+        log(f"setting region_code statistics to {target} and analysing …")
+        cursor.execute(f"ALTER TABLE {TABLE} ALTER COLUMN region_code SET STATISTICS {target}")
+        cursor.execute(f"ANALYZE {TABLE}")
+
+
+def load_table(rows: int, statistics_target: int) -> None:
     """Create and fill the bench table unless it already holds ``rows`` rows."""
     from django.db import connection
 
@@ -82,6 +105,7 @@ def load_table(rows: int) -> None:
             cursor.execute(f"SELECT count(*) FROM {TABLE}")
             if cursor.fetchone()[0] == rows:
                 log(f"reusing {TABLE} ({rows:,} rows)")
+                set_statistics(cursor, connection.vendor, statistics_target)
                 return
             cursor.execute(f"DROP TABLE {TABLE}")
         log(f"loading {rows:,} rows into {TABLE} …")
@@ -98,6 +122,7 @@ def load_table(rows: int) -> None:
                     copy.write_row((code, f"事项 {number}"))
             cursor.execute(f"CREATE INDEX {TABLE}_region_id ON {TABLE} (region_code, id)")
             cursor.execute(f"VACUUM ANALYZE {TABLE}")
+            set_statistics(cursor, connection.vendor, statistics_target)
         else:
             cursor.execute(
                 f"CREATE TABLE {TABLE} (id INTEGER PRIMARY KEY, "
@@ -220,6 +245,12 @@ def main() -> None:
     parser.add_argument("--sqlite", action="store_true", help="run on SQLite instead of PostgreSQL")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=float, default=3.0, help="time budget per query")
+    parser.add_argument(
+        "--region-statistics",
+        type=int,
+        default=-1,
+        help="PostgreSQL histogram size for region_code (-1: the default; try 300)",
+    )
     args = parser.parse_args()
 
     if args.sqlite:
@@ -236,7 +267,7 @@ def main() -> None:
     from gongzhi.core.scoping import within
 
     call_command("migrate", verbosity=0)
-    load_table(args.rows)
+    load_table(args.rows, args.region_statistics)
     Row = bench_model()
     rng = random.Random(SEED)
 
@@ -258,6 +289,7 @@ def main() -> None:
         "load_avg_1m_before": round(os.getloadavg()[0], 2),
         "rows": Row.objects.count(),
         "page_size": PAGE,
+        "region_statistics": args.region_statistics,
         "scopes": {},
     }
     for name, prefix in scopes.items():
