@@ -29,6 +29,8 @@ SECRET_KEY = _secrets["SECRET_KEY"]
 # DESIGN rule 4: AES-GCM key for personal data at rest and HMAC key for blind indexes.
 FIELD_ENCRYPTION_KEY = _secrets["GONGZHI_FIELD_KEY"]
 BLIND_INDEX_KEY = _secrets["GONGZHI_BLIND_INDEX_KEY"]
+# Earlier field keys that still decrypt during a rotation (docs/operations.md, section 6).
+FIELD_ENCRYPTION_KEYS_OLD = envlist("GONGZHI_FIELD_KEYS_OLD", [])
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])

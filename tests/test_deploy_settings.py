@@ -79,3 +79,10 @@ def test_development_generates_its_secrets_once(tmp_path: Path) -> None:
     assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
     assert run_manage(tmp_path, "check").returncode == 0
     assert secrets_file.read_text() == written
+
+
+def test_a_malformed_old_field_key_is_an_error(tmp_path: Path) -> None:
+    result = run_manage(tmp_path, "check", **production(GONGZHI_FIELD_KEYS_OLD=f"{key()},nope"))
+    assert result.returncode != 0
+    assert "core.E003" in result.stderr
+    assert "item 2" in result.stderr

@@ -16,17 +16,20 @@ ENV_NAMES = {
 }
 
 
+def _decode(value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        return b""
+
+
 @register("security", deploy=False)
 def check_data_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     """Each key must be base64 of 32 random bytes (AES-256-GCM, HMAC-SHA-256); the two differ."""
     errors: list[CheckMessage] = []
     decoded: dict[str, bytes] = {}
     for name in KEY_SETTINGS:
-        value = getattr(settings, name, "")
-        try:
-            raw = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raw = b""
+        raw = _decode(getattr(settings, name, ""))
         if len(raw) != 32:
             errors.append(
                 Error(
@@ -37,6 +40,14 @@ def check_data_keys(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage
                 )
             )
         decoded[name] = raw
+    for position, value in enumerate(getattr(settings, "FIELD_ENCRYPTION_KEYS_OLD", [])):
+        if len(_decode(value)) != 32:
+            errors.append(
+                Error(
+                    f"GONGZHI_FIELD_KEYS_OLD item {position + 1} must be base64 of 32 bytes",
+                    id="core.E003",
+                )
+            )
     if (
         decoded["FIELD_ENCRYPTION_KEY"]
         and decoded["FIELD_ENCRYPTION_KEY"] == decoded["BLIND_INDEX_KEY"]

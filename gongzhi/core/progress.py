@@ -36,6 +36,7 @@ import sys
 import time
 import weakref
 from collections.abc import Callable
+from datetime import timedelta
 from types import TracebackType
 from typing import IO, Any, Self
 
@@ -103,6 +104,23 @@ def recent_progress(user: Any) -> models.QuerySet[TaskProgress]:
     if not getattr(user, "is_authenticated", False):
         return TaskProgress.objects.none()
     return TaskProgress.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def fail_abandoned(*, idle: timedelta) -> int:
+    """Mark as failed the work that says "running" but has not moved for ``idle``.
+
+    A worker killed outright (SIGKILL, a lost machine) cannot mark its task failed, and the
+    page would poll a frozen bar for ever. A running reporter writes at least every few
+    seconds while it advances, so a long silence means nobody is working on it. Queued
+    work is left alone: it is waiting for a worker, not abandoned by one.
+    """
+    cutoff = timezone.now() - idle
+    return TaskProgress.objects.filter(status=ProgressStatus.RUNNING, updated_at__lt=cutoff).update(
+        status=ProgressStatus.FAILED,
+        error=_("任务中断：后台进程已停止，请重新发起。"),
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
 
 
 def _failure_message(exc: BaseException) -> str:
