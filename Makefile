@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+	bash scripts/system-packages.sh
 	$(BIN)/python manage.py compilemessages --ignore '.venv' -v 0
 	$(BIN)/python manage.py bootstrap
 

@@ -4,11 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
-# Browser tests drive Debian's Chromium; install it when missing and allowed to.
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "== installing chromium for end-to-end tests"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
-fi
+# gettext for the translations; Debian's Chromium for the browser tests.
+bash scripts/system-packages.sh --browser
 
 echo "== static checks"
 $BIN/ruff check .
