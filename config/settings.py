@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "gongzhi.regions",
     "gongzhi.accounts",
     "gongzhi.organisations",
+    "gongzhi.residents",
     "gongzhi.console",
     "gongzhi.portal",
     "gongzhi.api",

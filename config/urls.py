@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/", include("gongzhi.console.urls")),
     path("console/regions/", include("gongzhi.regions.urls")),
     path("console/organisations/", include("gongzhi.organisations.urls")),
+    path("console/residents/", include("gongzhi.residents.urls")),
     path("console/audit/", include("gongzhi.ledger.urls")),
     path("console/tasks/", include("gongzhi.core.urls")),
     path("portal/", include("gongzhi.portal.urls")),

@@ -46,6 +46,14 @@ def modules_for(user: Any) -> list[Module]:
         ),
         (
             Module(
+                "residents:list",
+                _("实有人口"),
+                _("户与居民的登记、迁移、合并；按姓名、拼音、证件号码或电话后几位查找"),
+            ),
+            user.has_perm("residents.view_resident"),
+        ),
+        (
+            Module(
                 "organisations:list",
                 _("组织机构"),
                 _("职能部门、街道办事处、居（村、嘎查）民委员会及其成员、基层党组织"),

@@ -30,7 +30,13 @@ class TestConsoleMenu:
     def test_staff_see_the_places_and_organisations_of_their_jurisdiction(
         self, personas: Personas
     ) -> None:
-        assert menu(personas.staff_a) == ["工作台", "区划与网格", "组织机构", "我的任务"]
+        assert menu(personas.staff_a) == [
+            "工作台",
+            "区划与网格",
+            "实有人口",
+            "组织机构",
+            "我的任务",
+        ]
 
     @pytest.mark.parametrize(
         ("persona", "extra"),

@@ -1,0 +1,754 @@
+"""Writes to the residents registry.
+
+Each action is atomic, checks the named permission (``residents.rules``) on every place
+it touches, keeps the personal-data columns in step (encrypted value, blind index, mask,
+tail indexes — DESIGN rule 4) and records one ledger event as its last write. Ledger
+summaries name fields, codes and record ids, never a plaintext ID or phone number.
+``actor=None`` is the command line or the demo loader: outside the web's permission
+model, still written to the ledger.
+
+Validation errors are ``ValidationError`` keyed by the field they are about, with a
+Chinese message (DESIGN rule 7); a duplicate ID number is refused with code
+``"duplicate"`` (the API answers it with 409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pypinyin import Style, lazy_pinyin
+
+from gongzhi.accounts.models import User
+from gongzhi.core import codes
+from gongzhi.core.codes import CodeError
+from gongzhi.core.idcard import (
+    Document,
+    DocumentType,
+    IdNumberError,
+    check_declared,
+    document_type_for,
+    mask_id,
+    parse_document,
+)
+from gongzhi.core.pii import blind_index, mask_phone, normalise_phone, protect
+from gongzhi.core.scoping import contains, scope_of
+from gongzhi.ledger.chain import record_event
+from gongzhi.ledger.models import EventType
+from gongzhi.regions.models import Building, Compound, Grid, Level, Region
+from gongzhi.residents.enums import (
+    HOUSEHOLDER,
+    DepartureKind,
+    ResidenceSituation,
+    ResidentStatus,
+)
+from gongzhi.residents.models import ID_PURPOSE, PHONE_PURPOSE, Household, Resident, Tag
+
+NAME_MAX_LENGTH = 50
+PHONE_MIN_DIGITS = 7
+PHONE_MAX_DIGITS = 15
+UNMASKABLE_FIELDS = ("id_number", "phone")
+# idcard.IdNumberError.field → the resident's field.
+_ID_ERROR_FIELDS = {
+    "number": "id_number",
+    "doc_type": "doc_type",
+    "sex": "sex",
+    "birth_date": "birth_date",
+}
+
+
+def _require(actor: User | None, perm: str, obj: Any) -> None:
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise PermissionDenied(_("您没有权限执行此操作"))
+
+
+def pinyin_of(name: str) -> tuple[str, str]:
+    """Full pinyin and initials of a name, lower case, no tones: 张三 → ("zhangsan", "zs")."""
+    full = "".join(lazy_pinyin(name, style=Style.NORMAL, errors="ignore")).lower()
+    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
+    return full.replace(" ", "")[:200], initials.replace(" ", "")[:50]
+
+
+# --- Field cleaning -----------------------------------------------------------------------
+
+
+class _Errors:
+    """Collects field errors so a form shows all of them at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str) -> None:
+        self.errors.setdefault(field, []).append(message)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)
+
+
+def _clean_name(value: str, errors: _Errors) -> str:
+    name = " ".join((value or "").split())
+    if not name:
+        errors.add("name", _("姓名不能为空"))
+    elif len(name) > NAME_MAX_LENGTH:
+        errors.add("name", _("姓名不能超过 %(n)d 个字") % {"n": NAME_MAX_LENGTH})
+    return name
+
+
+def _clean_code(table: codes.CodeTable, field: str, value: Any, errors: _Errors) -> str:
+    """A code or its Chinese name as the code; ``""`` for an empty optional value."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return ""
+    try:
+        return table.lookup(text)
+    except CodeError as exc:
+        errors.add(field, exc.message)
+        return ""
+
+
+def _clean_date(value: Any, field: str, errors: _Errors, *, label: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            errors.add(field, _("%(field)s不是有效日期（格式：2020-01-31）") % {"field": label})
+            return None
+    if not isinstance(value, date):
+        errors.add(field, _("%(field)s不是有效日期（格式：2020-01-31）") % {"field": label})
+        return None
+    if value > timezone.localdate():
+        errors.add(field, _("%(field)s不能晚于今天") % {"field": label})
+        return None
+    return value
+
+
+def _clean_phone(value: str, errors: _Errors) -> str:
+    phone = normalise_phone(value or "")
+    if phone and not (PHONE_MIN_DIGITS <= len(phone) <= PHONE_MAX_DIGITS):
+        errors.add(
+            "phone",
+            _("联系电话须为 %(min)d–%(max)d 位数字")
+            % {"min": PHONE_MIN_DIGITS, "max": PHONE_MAX_DIGITS},
+        )
+        return ""
+    if (value or "").strip() and not phone:
+        errors.add("phone", _("联系电话须为数字"))
+    return phone
+
+
+def _clean_region_code(value: str, errors: _Errors) -> str:
+    code = (value or "").strip()
+    if code and not (code.isascii() and code.isdigit() and 2 <= len(code) <= 12):
+        errors.add("registered_region_code", _("户籍地区划代码须为 2–12 位数字"))
+        return ""
+    return code
+
+
+def _identity(
+    doc_type: Any,
+    id_number: str,
+    sex: Any,
+    birth_date: Any,
+    errors: _Errors,
+) -> tuple[str, Document | None, str, date | None]:
+    """Document type, parsed document, sex and birth date: derived and cross-checked."""
+    kind = DocumentType.CITIZEN_ID.value
+    try:
+        kind = document_type_for(str(doc_type or DocumentType.CITIZEN_ID.value)).value
+    except IdNumberError as exc:
+        errors.add("doc_type", exc.message)
+        return kind, None, "", None
+    sex_code = _clean_code(codes.SEX, "sex", sex, errors)
+    declared_birth = _clean_date(birth_date, "birth_date", errors, label=_("出生日期"))
+    document = None
+    try:
+        document = parse_document(kind, id_number or "")
+        check_declared(document, sex=sex_code or None, birth_date=declared_birth)
+    except IdNumberError as exc:
+        errors.add(_ID_ERROR_FIELDS.get(exc.field, "id_number"), exc.message)
+        return kind, None, sex_code, declared_birth
+    sex_code = document.sex or sex_code
+    return kind, document, sex_code, document.birth_date or declared_birth
+
+
+def _check_unique_id(index: str, exclude_pk: int | None, actor: User | None) -> None:
+    """Refuse an ID number already registered anywhere in the league.
+
+    Inside the actor's jurisdiction the message names the record; outside it says only
+    that the person is registered elsewhere (no place is revealed).
+    """
+    candidates = Resident.objects.filter(id_number_index=index)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    existing = candidates.first()
+    if existing is None:
+        return
+    if actor is None or contains(scope_of(actor), existing.region_code):
+        message = _("此人已登记（%(name)s，记录编号 %(pk)d），请勿重复登记") % {
+            "name": existing.name,
+            "pk": existing.pk,
+        }
+    else:
+        message = _("此人已在其他辖区登记，请联系其所在社区办理迁入")
+    raise ValidationError({"id_number": [ValidationError(message, code="duplicate")]})
+
+
+def _set_document(resident: Resident, document: Document) -> None:
+    protected = protect(document.number, purpose=ID_PURPOSE, mask=mask_id, tail_lengths=(4, 5, 6))
+    resident.id_number = protected.sealed
+    resident.id_number_index = protected.blind_index
+    resident.id_number_masked = protected.masked
+    resident.id_tail4 = protected.tails.get(4, "")
+    resident.id_tail5 = protected.tails.get(5, "")
+    resident.id_tail6 = protected.tails.get(6, "")
+
+
+def _set_phone(resident: Resident, phone: str) -> None:
+    protected = protect(phone, purpose=PHONE_PURPOSE, mask=mask_phone, tail_lengths=(4,))
+    resident.phone = protected.sealed
+    resident.phone_index = protected.blind_index
+    resident.phone_masked = protected.masked
+    resident.phone_tail4 = protected.tails.get(4, "")
+
+
+def _check_householder(household: Household, relationship: str, resident: Resident | None) -> None:
+    if relationship != HOUSEHOLDER:
+        return
+    current = household.householder
+    if (
+        current is not None
+        and current.status == ResidentStatus.ACTIVE
+        and (resident is None or current.pk != resident.pk)
+    ):
+        raise ValidationError(
+            {"relationship": _("该户已有户主“%(name)s”") % {"name": current.name}}
+        )
+
+
+def _save_checked(resident: Resident, actor: User | None, **kwargs: Any) -> None:
+    """Save; a concurrent registration of the same ID loses on the unique constraint."""
+    try:
+        with transaction.atomic():
+            resident.save(**kwargs)
+    except IntegrityError:
+        _check_unique_id(resident.id_number_index, resident.pk, actor)
+        raise
+
+
+# --- Households ---------------------------------------------------------------------------
+
+
+def _next_household_number(community: Region) -> str:
+    prefix = community.region_code
+    count = Household.objects.filter(number__startswith=prefix).count()
+    number = count + 1
+    while Household.objects.filter(number=f"{prefix}{number:05d}").exists():
+        number += 1
+    return f"{prefix}{number:05d}"
+
+
+@transaction.atomic
+def do_register_household(
+    *,
+    community: Region,
+    number: str = "",
+    grid: Grid | None = None,
+    compound: Compound | None = None,
+    building: Building | None = None,
+    room: str = "",
+    address: str = "",
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Household:
+    """登记户: a household at the most specific place given (building › compound › grid)."""
+    _require(actor, "residents.add_household", community)
+    errors = _Errors()
+    if community.level != Level.COMMUNITY:
+        errors.add("community", _("所属社区须为嘎查村社区一级"))
+    if building is not None:
+        compound = compound or building.compound
+        if building.compound_id != compound.pk:
+            errors.add("building", _("楼栋不在所选小区内"))
+    if compound is not None:
+        grid = grid or compound.grid
+        if compound.grid_id != grid.pk:
+            errors.add("compound", _("小区不在所选网格内"))
+    if grid is not None and grid.community_id != community.pk:
+        errors.add("grid", _("网格不在所选社区内"))
+    number = (number or "").strip()
+    if len(number) > 32:
+        errors.add("number", _("户号不能超过 32 个字符"))
+    elif number and Household.objects.filter(number=number).exists():
+        errors.add("number", _("户号“%(number)s”已被使用") % {"number": number})
+    room = (room or "").strip()[:20]
+    address = (address or "").strip()[:200]
+    errors.raise_any()
+    place = building or compound or grid or community
+    household = Household(
+        number=number or _next_household_number(community),
+        region_code=place.region_code,
+        community=community,
+        grid=grid,
+        compound=compound,
+        building=building,
+        room=room,
+        address=address,
+    )
+    _require(actor, "residents.add_household", household)
+    household.save()
+    record_event(
+        EventType.HOUSEHOLD_REGISTERED,
+        actor=actor,
+        obj=household,
+        summary={"number": household.number, "region_code": household.region_code},
+        request=request,
+    )
+    return household
+
+
+# --- Residents ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_register_resident(
+    *,
+    household: Household,
+    relationship: str,
+    name: str,
+    id_number: str,
+    ethnicity: str,
+    doc_type: str = DocumentType.CITIZEN_ID,
+    sex: str = "",
+    birth_date: date | str | None = None,
+    phone: str = "",
+    education: str = "",
+    marital_status: str = "",
+    political_status: str = "",
+    registered_region_code: str = "",
+    residence_situation: str = ResidenceSituation.CONSISTENT,
+    moved_in_on: date | str | None = None,
+    is_local_resident: bool = True,
+    tags: Iterable[Tag] = (),
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Resident:
+    """登记居民 into ``household``; codes may be given as codes or Chinese names."""
+    _require(actor, "residents.add_resident", household)
+    household = (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("householder")
+        .get(pk=household.pk)
+    )
+    errors = _Errors()
+    clean_name = _clean_name(name, errors)
+    kind, document, sex_code, birth = _identity(doc_type, id_number, sex, birth_date, errors)
+    relationship_code = _clean_code(codes.RELATIONSHIP, "relationship", relationship, errors)
+    if not relationship_code and "relationship" not in errors.errors:
+        errors.add("relationship", _("与户主关系不能为空"))
+    ethnicity_code = _clean_code(codes.ETHNICITY, "ethnicity", ethnicity, errors)
+    if not ethnicity_code and "ethnicity" not in errors.errors:
+        errors.add("ethnicity", _("民族不能为空"))
+    resident = Resident(
+        name=clean_name,
+        doc_type=kind,
+        sex=sex_code,
+        birth_date=birth,
+        ethnicity=ethnicity_code,
+        education=_clean_code(codes.EDUCATION, "education", education, errors),
+        marital_status=_clean_code(codes.MARITAL_STATUS, "marital_status", marital_status, errors),
+        political_status=_clean_code(
+            codes.POLITICAL_STATUS, "political_status", political_status, errors
+        ),
+        household=household,
+        relationship=relationship_code,
+        region_code=household.region_code,
+        community=household.community,
+        registered_region_code=_clean_region_code(registered_region_code, errors),
+        residence_situation=_clean_situation(residence_situation, errors),
+        moved_in_on=_clean_date(moved_in_on, "moved_in_on", errors, label=_("迁入日期")),
+        is_local_resident=bool(is_local_resident),
+    )
+    phone_number = _clean_phone(phone, errors)
+    errors.raise_any()
+    assert document is not None
+    _set_document(resident, document)
+    _set_phone(resident, phone_number)
+    _check_unique_id(resident.id_number_index, None, actor)
+    _check_householder(household, relationship_code, None)
+    resident.name_pinyin, resident.name_initials = pinyin_of(clean_name)
+    _save_checked(resident, actor)
+    resident.tags.set(list(tags))
+    if relationship_code == HOUSEHOLDER:
+        household.householder = resident
+        household.save(update_fields=["householder", "updated_at"])
+    record_event(
+        EventType.RESIDENT_REGISTERED,
+        actor=actor,
+        obj=resident,
+        summary={"household": household.number, "region_code": resident.region_code},
+        request=request,
+    )
+    return resident
+
+
+def _clean_situation(value: Any, errors: _Errors) -> str:
+    text = str(value or "").strip()
+    for choice in ResidenceSituation:
+        if text in (choice.value, str(choice.label)):
+            return choice.value
+    errors.add("residence_situation", _("居住情况“%(value)s”无效") % {"value": text})
+    return ResidenceSituation.CONSISTENT.value
+
+
+# Fields do_update_resident accepts; id_number and phone are plaintext inputs.
+UPDATABLE_FIELDS = frozenset(
+    {
+        "name",
+        "doc_type",
+        "id_number",
+        "sex",
+        "birth_date",
+        "ethnicity",
+        "education",
+        "marital_status",
+        "political_status",
+        "phone",
+        "relationship",
+        "registered_region_code",
+        "residence_situation",
+        "moved_in_on",
+        "is_local_resident",
+        "tags",
+    }
+)
+
+
+@transaction.atomic
+def do_update_resident(
+    resident: Resident,
+    *,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    **changes: Any,
+) -> Resident:
+    """修改居民信息: only the fields given change; the ledger names them, not their values."""
+    unknown = set(changes) - UPDATABLE_FIELDS
+    if unknown:
+        raise TypeError(f"do_update_resident cannot change {sorted(unknown)}")
+    _require(actor, "residents.change_resident", resident)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.status != ResidentStatus.ACTIVE:
+        raise ValidationError(_("该记录已%(status)s，不能修改") % {"status": _status(resident)})
+    errors = _Errors()
+    changed: list[str] = []
+
+    def put(field: str, value: Any) -> None:
+        if getattr(resident, field) != value:
+            setattr(resident, field, value)
+            changed.append(field)
+
+    if "name" in changes:
+        put("name", _clean_name(changes["name"], errors))
+    identity_keys = {"doc_type", "id_number", "sex", "birth_date"}
+    if identity_keys & set(changes):
+        new_number = changes.get("id_number")
+        number = new_number if new_number else resident.id_number.reveal()
+        # The stored sex and birth date came from the old number: a new number is checked
+        # only against values declared with it.
+        kind, document, sex_code, birth = _identity(
+            changes.get("doc_type", resident.doc_type),
+            number,
+            changes.get("sex") if new_number else changes.get("sex", resident.sex),
+            changes.get("birth_date")
+            if new_number
+            else changes.get("birth_date", resident.birth_date),
+            errors,
+        )
+        if document is not None:
+            put("doc_type", kind)
+            put("sex", sex_code)
+            put("birth_date", birth)
+            if new_number:
+                old_index = resident.id_number_index
+                _set_document(resident, document)
+                if resident.id_number_index != old_index:
+                    _check_unique_id(resident.id_number_index, resident.pk, actor)
+                    changed.append("id_number")
+    for field, table in (
+        ("ethnicity", codes.ETHNICITY),
+        ("education", codes.EDUCATION),
+        ("marital_status", codes.MARITAL_STATUS),
+        ("political_status", codes.POLITICAL_STATUS),
+        ("relationship", codes.RELATIONSHIP),
+    ):
+        if field in changes:
+            code = _clean_code(table, field, changes[field], errors)
+            if not code and field in ("ethnicity", "relationship") and field not in errors.errors:
+                errors.add(field, _("%(field)s不能为空") % {"field": table.field})
+            put(field, code)
+    if "registered_region_code" in changes:
+        put("registered_region_code", _clean_region_code(changes["registered_region_code"], errors))
+    if "residence_situation" in changes:
+        put("residence_situation", _clean_situation(changes["residence_situation"], errors))
+    if "moved_in_on" in changes:
+        put(
+            "moved_in_on",
+            _clean_date(changes["moved_in_on"], "moved_in_on", errors, label=_("迁入日期")),
+        )
+    if "is_local_resident" in changes:
+        put("is_local_resident", bool(changes["is_local_resident"]))
+    if "phone" in changes:
+        phone = _clean_phone(changes["phone"], errors)
+        if (
+            "phone" not in errors.errors
+            and blind_index(phone, purpose=PHONE_PURPOSE) != resident.phone_index
+        ):
+            _set_phone(resident, phone)
+            changed.append("phone")
+    errors.raise_any()
+    household = (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("householder")
+        .get(pk=resident.household_id)
+    )
+    if "relationship" in changed:
+        _check_householder(household, resident.relationship, resident)
+    if "name" in changed:
+        resident.name_pinyin, resident.name_initials = pinyin_of(resident.name)
+    _save_checked(resident, actor)
+    if "tags" in changes:
+        new_tags = {tag.pk for tag in changes["tags"]}
+        if new_tags != set(resident.tags.values_list("pk", flat=True)):
+            resident.tags.set(list(changes["tags"]))
+            changed.append("tags")
+    if "relationship" in changed:
+        if resident.relationship == HOUSEHOLDER:
+            household.householder = resident
+            household.save(update_fields=["householder", "updated_at"])
+        elif household.householder_id == resident.pk:
+            household.householder = None
+            household.save(update_fields=["householder", "updated_at"])
+    record_event(
+        EventType.RESIDENT_UPDATED,
+        actor=actor,
+        obj=resident,
+        summary={"fields": sorted(changed)},
+        request=request,
+    )
+    return resident
+
+
+def _status(resident: Resident) -> str:
+    return str(ResidentStatus(resident.status).label)
+
+
+def _leave_household(resident: Resident) -> None:
+    household = Household.objects.select_for_update().get(pk=resident.household_id)
+    if household.householder_id == resident.pk:
+        household.householder = None
+        household.save(update_fields=["householder", "updated_at"])
+
+
+@transaction.atomic
+def do_move_resident(
+    resident: Resident,
+    *,
+    household: Household,
+    relationship: str,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Resident:
+    """迁移: to another household, building or community, in one action.
+
+    The actor needs the change permission at both ends; the record's ``region_code``
+    becomes the destination's, so both jurisdictions see the right records afterwards.
+    The ledger event holds both codes.
+    """
+    _require(actor, "residents.change_resident", resident)
+    _require(actor, "residents.change_resident", household)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.status != ResidentStatus.ACTIVE:
+        raise ValidationError(_("该记录已%(status)s，不能迁移") % {"status": _status(resident)})
+    errors = _Errors()
+    relationship_code = _clean_code(codes.RELATIONSHIP, "relationship", relationship, errors)
+    if not relationship_code and "relationship" not in errors.errors:
+        errors.add("relationship", _("与户主关系不能为空"))
+    if household.pk == resident.household_id and relationship_code == resident.relationship:
+        errors.add("household", _("目的户与现住户相同"))
+    errors.raise_any()
+    destination = (
+        Household.objects.select_for_update(of=("self",))
+        .select_related("householder")
+        .get(pk=household.pk)
+    )
+    _check_householder(destination, relationship_code, resident)
+    source_code, source_number = resident.region_code, resident.household.number
+    if destination.pk != resident.household_id:
+        _leave_household(resident)
+    resident.household = destination
+    resident.relationship = relationship_code
+    resident.region_code = destination.region_code
+    resident.community = destination.community
+    resident.save()
+    if relationship_code == HOUSEHOLDER:
+        destination.householder = resident
+        destination.save(update_fields=["householder", "updated_at"])
+    elif destination.householder_id == resident.pk:
+        destination.householder = None
+        destination.save(update_fields=["householder", "updated_at"])
+    record_event(
+        EventType.RESIDENT_MOVED,
+        actor=actor,
+        obj=resident,
+        summary={
+            "from_region_code": source_code,
+            "to_region_code": destination.region_code,
+            "from_household": source_number,
+            "to_household": destination.number,
+        },
+        request=request,
+    )
+    return resident
+
+
+@transaction.atomic
+def do_record_departure(
+    resident: Resident,
+    *,
+    kind: str,
+    on: date | str | None,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Resident:
+    """登记迁出或死亡: the record stays, as history, with its new status and date."""
+    _require(actor, "residents.change_resident", resident)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    errors = _Errors()
+    if resident.status != ResidentStatus.ACTIVE:
+        raise ValidationError(_("该记录已%(status)s") % {"status": _status(resident)})
+    if kind not in DepartureKind.values:
+        errors.add("kind", _("请选择迁出或死亡"))
+    day = _clean_date(on, "on", errors, label=_("日期"))
+    if day is None and "on" not in errors.errors:
+        errors.add("on", _("日期不能为空"))
+    errors.raise_any()
+    resident.status = ResidentStatus(kind)
+    resident.status_on = day
+    resident.save(update_fields=["status", "status_on", "updated_at"])
+    _leave_household(resident)
+    record_event(
+        EventType.RESIDENT_DEPARTED,
+        actor=actor,
+        obj=resident,
+        summary={"status": resident.status, "on": day.isoformat() if day else ""},
+        request=request,
+    )
+    return resident
+
+
+# Fields a merge copies from the duplicate when the kept record has none.
+MERGE_FILLS = (
+    "education",
+    "marital_status",
+    "political_status",
+    "registered_region_code",
+    "moved_in_on",
+    "user",
+)
+
+
+@transaction.atomic
+def do_merge_residents(
+    keep: Resident,
+    duplicate: Resident,
+    *,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Resident:
+    """合并: two records of one person. The duplicate stays, marked 已合并 and pointing
+    to the kept record; what the kept record lacks is taken from the duplicate."""
+    _require(actor, "residents.change_resident", keep)
+    _require(actor, "residents.change_resident", duplicate)
+    if keep.pk == duplicate.pk:
+        raise ValidationError({"duplicate": _("不能与自身合并")})
+    locked = {
+        r.pk: r for r in Resident.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk])
+    }
+    keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+    if keep.status != ResidentStatus.ACTIVE:
+        raise ValidationError({"keep": _("保留的记录须为在册状态")})
+    if duplicate.status != ResidentStatus.ACTIVE:
+        raise ValidationError(
+            {"duplicate": _("重复记录已%(status)s，不能再合并") % {"status": _status(duplicate)}}
+        )
+    filled: list[str] = []
+    for field in MERGE_FILLS:
+        attname = Resident._meta.get_field(field).attname  # type: ignore[union-attr]
+        if not getattr(keep, attname) and getattr(duplicate, attname):
+            setattr(keep, attname, getattr(duplicate, attname))
+            filled.append(field)
+    if not keep.phone_index and duplicate.phone_index:
+        keep.phone = duplicate.phone
+        keep.phone_index = duplicate.phone_index
+        keep.phone_masked = duplicate.phone_masked
+        keep.phone_tail4 = duplicate.phone_tail4
+        filled.append("phone")
+    keep.save()
+    missing_tags = set(duplicate.tags.values_list("pk", flat=True)) - set(
+        keep.tags.values_list("pk", flat=True)
+    )
+    if missing_tags:
+        keep.tags.add(*missing_tags)
+        filled.append("tags")
+    was_householder = Household.objects.filter(
+        pk=duplicate.household_id, householder_id=duplicate.pk
+    ).exists()
+    duplicate.status = ResidentStatus.MERGED
+    duplicate.status_on = timezone.localdate()
+    duplicate.merged_into = keep
+    duplicate.save(update_fields=["status", "status_on", "merged_into", "updated_at"])
+    _leave_household(duplicate)
+    if was_householder and keep.household_id == duplicate.household_id:
+        Household.objects.filter(pk=keep.household_id, householder__isnull=True).update(
+            householder=keep
+        )
+    record_event(
+        EventType.RESIDENTS_MERGED,
+        actor=actor,
+        obj=keep,
+        summary={"duplicate": duplicate.pk, "filled": filled},
+        request=request,
+    )
+    return keep
+
+
+@transaction.atomic
+def do_unmask_resident(
+    resident: Resident,
+    *,
+    field: str,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> str:
+    """显示完整号码: the plaintext of ``id_number`` or ``phone``, ledgered (PII_UNMASKED)."""
+    if field not in UNMASKABLE_FIELDS:
+        raise ValueError(f"cannot unmask {field!r}")
+    _require(actor, "residents.unmask_resident", resident)
+    record_event(
+        EventType.PII_UNMASKED,
+        actor=actor,
+        obj=resident,
+        summary={"field": field, "resident": resident.pk},
+        request=request,
+    )
+    value: str = getattr(resident, field).reveal()
+    return value

@@ -1,0 +1,219 @@
+"""The real-population registry (实有人口): households, residents and their tags.
+
+Personal data follows DESIGN rule 4: the ID number and the phone are encrypted
+(``EncryptedTextField``), with a blind index for exact lookup and league-wide uniqueness,
+a masked copy for display and HMAC tail indexes for "ends in 123X" searches. None of
+these columns is written outside ``residents.actions``, which keeps them in step.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongzhi.core import codes
+from gongzhi.core.fields import EncryptedTextField
+from gongzhi.core.idcard import DocumentType
+from gongzhi.core.scoping import ScopedQuerySet
+from gongzhi.residents.enums import ResidenceSituation, ResidentStatus, TagCategory
+
+ID_PURPOSE = "resident.id_number"
+PHONE_PURPOSE = "resident.phone"
+
+
+class Tag(models.Model):
+    """标签 — care categories (R3.5b) and others; sensitive ones need a permission to see."""
+
+    code = models.SlugField(_("代码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    category = models.CharField(
+        _("类别"), max_length=16, choices=TagCategory.choices, default=TagCategory.OTHER
+    )
+    is_sensitive = models.BooleanField(_("敏感"), default=False)
+
+    class Meta:
+        verbose_name = _("标签")
+        verbose_name_plural = _("标签")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Household(models.Model):
+    """户 — a household at one place, with its members and householder."""
+
+    number = models.CharField(_("户号"), max_length=32, unique=True)
+    # The most specific place: building, compound, grid or community code.
+    region_code = models.CharField(_("辖区编码"), max_length=21)
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "regions.Grid",
+        verbose_name=_("网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    compound = models.ForeignKey(
+        "regions.Compound",
+        verbose_name=_("小区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    building = models.ForeignKey(
+        "regions.Building",
+        verbose_name=_("楼栋"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="households",
+    )
+    room = models.CharField(_("房号"), max_length=20, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    householder = models.ForeignKey(
+        "Resident",
+        verbose_name=_("户主"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("户")
+        verbose_name_plural = _("户")
+        ordering = ["region_code", "id"]
+        indexes = [models.Index(fields=["region_code", "id"], name="household_region_id")]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Resident(models.Model):
+    """实有人口 — one person living (or registered) in the league."""
+
+    name = models.CharField(_("姓名"), max_length=50)
+    name_pinyin = models.CharField(_("姓名拼音"), max_length=200, blank=True)
+    name_initials = models.CharField(_("姓名首字母"), max_length=50, blank=True)
+
+    doc_type = models.CharField(
+        _("证件类型"), max_length=20, choices=DocumentType.choices, default=DocumentType.CITIZEN_ID
+    )
+    id_number = EncryptedTextField(_("证件号码"), purpose=ID_PURPOSE)
+    id_number_index = models.CharField(max_length=32)
+    id_number_masked = models.CharField(_("证件号码"), max_length=40)
+    id_tail4 = models.CharField(max_length=16, blank=True)
+    id_tail5 = models.CharField(max_length=16, blank=True)
+    id_tail6 = models.CharField(max_length=16, blank=True)
+
+    sex = models.CharField(_("性别"), max_length=1, choices=codes.sex_choices, blank=True)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    ethnicity = models.CharField(_("民族"), max_length=2, choices=codes.ethnicity_choices)
+    education = models.CharField(
+        _("文化程度"), max_length=4, choices=codes.education_choices, blank=True
+    )
+    marital_status = models.CharField(
+        _("婚姻状况"), max_length=4, choices=codes.marital_status_choices, blank=True
+    )
+    political_status = models.CharField(
+        _("政治面貌"), max_length=4, choices=codes.political_status_choices, blank=True
+    )
+
+    phone = EncryptedTextField(_("联系电话"), purpose=PHONE_PURPOSE, blank=True)
+    phone_index = models.CharField(max_length=32, blank=True)
+    phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone_tail4 = models.CharField(max_length=16, blank=True)
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="members"
+    )
+    relationship = models.CharField(
+        _("与户主关系"), max_length=2, choices=codes.relationship_choices
+    )
+    # Current residence: the household's place (building, compound, grid or community).
+    region_code = models.CharField(_("辖区编码"), max_length=21)
+    community = models.ForeignKey(
+        "regions.Region", verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="+"
+    )
+    registered_region_code = models.CharField(_("户籍地区划代码"), max_length=12, blank=True)
+    residence_situation = models.CharField(
+        _("居住情况"),
+        max_length=24,
+        choices=ResidenceSituation.choices,
+        default=ResidenceSituation.CONSISTENT,
+    )
+    moved_in_on = models.DateField(_("迁入日期"), null=True, blank=True)
+    # R2.3d: counts for the committee's elections and composition.
+    is_local_resident = models.BooleanField(_("本社区居民"), default=True)
+
+    status = models.CharField(
+        _("登记状态"), max_length=16, choices=ResidentStatus.choices, default=ResidentStatus.ACTIVE
+    )
+    status_on = models.DateField(_("状态变更日期"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_records",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("门户账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="resident_records",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("标签"), blank=True, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+        ordering = ["region_code", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number_index"],
+                condition=~Q(id_number_index=""),
+                name="resident_id_number_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region_code", "id"], name="resident_region_id"),
+            models.Index(fields=["region_code", "name"], name="resident_region_name"),
+            models.Index(fields=["region_code", "name_initials"], name="resident_region_initials"),
+            models.Index(fields=["region_code", "name_pinyin"], name="resident_region_pinyin"),
+            models.Index(fields=["name_initials", "region_code"], name="resident_initials"),
+            models.Index(fields=["name_pinyin", "region_code"], name="resident_pinyin"),
+            models.Index(fields=["name", "region_code"], name="resident_name"),
+            models.Index(fields=["id_tail4", "region_code"], name="resident_id_tail4"),
+            models.Index(fields=["id_tail5", "region_code"], name="resident_id_tail5"),
+            models.Index(fields=["id_tail6", "region_code"], name="resident_id_tail6"),
+            models.Index(fields=["phone_tail4", "region_code"], name="resident_phone_tail4"),
+            models.Index(fields=["phone_index"], name="resident_phone_index"),
+            models.Index(fields=["household", "id"], name="resident_household"),
+            models.Index(fields=["region_code", "birth_date"], name="resident_region_birth"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active_record(self) -> bool:
+        return self.status == ResidentStatus.ACTIVE

@@ -1,0 +1,172 @@
+"""Reads of the residents registry, always inside the reader's jurisdiction.
+
+Three rules apply on top of the code-prefix scope (DESIGN rule 2):
+
+- minors under 14 are left out for anyone without ``residents.view_minor`` (PIPL Art. 31):
+  their pages answer 404, as if they did not exist;
+- sensitive tags are left out of what readers without ``residents.view_sensitive_tags``
+  see (``visible_tags``) and cannot be filtered on;
+- lists never decrypt: they show the masked columns.
+
+Search keys (``search_residents``): Chinese characters search the name; letters search
+the full pinyin or the initials (prefix); 4–6 digits (or digits ending in X) search the
+tails of ID numbers, and 4 digits also the tail of phone numbers, through their HMAC tail
+indexes; a full ID number or phone number is looked up by its blind index.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from gongzhi.core.idcard import MINOR_AGE
+from gongzhi.core.pii import blind_index, normalise_id_number, normalise_phone, tail_index
+from gongzhi.core.scoping import access, scope_of
+from gongzhi.residents.enums import ResidentStatus
+from gongzhi.residents.models import ID_PURPOSE, PHONE_PURPOSE, Household, Resident, Tag
+
+PAGE_SIZE = 50
+MAX_QUERY_LENGTH = 40
+
+
+def minor_cutoff(today: date | None = None) -> date:
+    """Anyone born after this day is under 14 today (a 29 February birthday counts on 1 March)."""
+    today = today or timezone.localdate()
+    try:
+        return today.replace(year=today.year - MINOR_AGE)
+    except ValueError:  # today is 29 February and that year has none
+        return date(today.year - MINOR_AGE, 2, 28)
+
+
+def is_minor(resident: Resident, today: date | None = None) -> bool:
+    return resident.birth_date is not None and resident.birth_date > minor_cutoff(today)
+
+
+def _scope_obj(user: Any) -> Any:
+    """An object standing for the user's whole jurisdiction, for the object-level rules."""
+    return Household(region_code=scope_of(user))
+
+
+def can(user: Any, perm: str) -> bool:
+    """Whether ``user`` holds ``perm`` over their jurisdiction (the list-level question)."""
+    return bool(user.has_perm(perm, _scope_obj(user)))
+
+
+def visible_tags(user: Any) -> QuerySet[Tag]:
+    tags = Tag.objects.all()
+    if not can(user, "residents.view_sensitive_tags"):
+        tags = tags.filter(is_sensitive=False)
+    return tags
+
+
+def residents_for(user: Any) -> QuerySet[Resident]:
+    """Every record ``user`` may see, with ``visible_tags`` prefetched."""
+    if not can(user, "residents.view_resident"):
+        return Resident.objects.none()
+    queryset = Resident.objects.for_user(user)
+    if not can(user, "residents.view_minor"):
+        queryset = queryset.exclude(birth_date__gt=minor_cutoff())
+    return queryset.prefetch_related(
+        Prefetch("tags", queryset=visible_tags(user), to_attr="visible_tags")
+    )
+
+
+def households_for(user: Any) -> QuerySet[Household]:
+    if not can(user, "residents.view_household"):
+        return Household.objects.none()
+    return Household.objects.for_user(user)
+
+
+def access_resident(user: Any, pk: Any) -> Resident:
+    """One record, or 404 outside the jurisdiction, for a hidden minor or without access."""
+    return access(
+        residents_for(user).select_related("household", "community", "merged_into"), user, pk=pk
+    )
+
+
+def access_household(user: Any, pk: Any) -> Household:
+    return access(
+        households_for(user).select_related(
+            "community", "grid", "compound", "building", "householder"
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def household_by_number(user: Any, number: str) -> Household:
+    return access(households_for(user), user, number=number.strip())
+
+
+def members_of(user: Any, household: Household) -> QuerySet[Resident]:
+    """The household's current members the user may see, householder first."""
+    return (
+        residents_for(user)
+        .filter(household=household, status=ResidentStatus.ACTIVE)
+        .order_by("relationship", "id")
+    )
+
+
+def _prefix(field: str, value: str) -> Q:
+    """``field`` starts with ``value`` (lower-case ASCII), as an index range."""
+    upper = value[:-1] + chr(ord(value[-1]) + 1)
+    return Q(**{f"{field}__gte": value, f"{field}__lt": upper})
+
+
+def _is_cjk(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def search_filter(q: str) -> Q | None:
+    """The filter for a search text, or ``None`` when it matches nothing searchable."""
+    q = q.strip()[:MAX_QUERY_LENGTH]
+    if not q:
+        return None
+    if _is_cjk(q):
+        return Q(name__contains=q) if len(q) > 1 else Q(name__startswith=q)
+    compact = normalise_id_number(q)
+    if compact.isascii() and compact.isalpha():
+        letters = compact.lower()
+        return _prefix("name_initials", letters) | _prefix("name_pinyin", letters)
+    if compact.isascii() and compact.isalnum() and compact[:-1].isdigit():
+        if len(compact) in (15, 18):
+            return Q(id_number_index=blind_index(compact, purpose=ID_PURPOSE))
+        if 4 <= len(compact) <= 6:
+            condition = Q(**{f"id_tail{len(compact)}": tail_index(compact, purpose=ID_PURPOSE)})
+            if len(compact) == 4 and compact.isdigit():
+                condition |= Q(phone_tail4=tail_index(compact, purpose=PHONE_PURPOSE))
+            return condition
+        phone = normalise_phone(q)
+        if phone and phone.isdigit() and len(phone) >= 7:
+            return Q(phone_index=blind_index(phone, purpose=PHONE_PURPOSE))
+    return None
+
+
+def search_residents(
+    user: Any,
+    q: str = "",
+    *,
+    status: str = "",
+    tag: str = "",
+    page: Any = 1,
+) -> Page[Resident]:
+    """A page of records in the user's jurisdiction matching the search and the filters.
+
+    Without a search text the list shows everyone in the jurisdiction. Ordered by
+    (region_code, id), the order of the scoped index.
+    """
+    queryset = residents_for(user)
+    if q.strip():
+        condition = search_filter(q)
+        queryset = queryset.filter(condition) if condition is not None else queryset.none()
+    if status in ResidentStatus.values:
+        queryset = queryset.filter(status=status)
+    if tag:
+        allowed = visible_tags(user).filter(code=tag).values_list("pk", flat=True).first()
+        queryset = queryset.filter(tags=allowed) if allowed else queryset.none()
+    queryset = queryset.select_related("household").order_by("region_code", "id")
+    return Paginator(queryset, PAGE_SIZE).get_page(page)
