@@ -1,6 +1,6 @@
 """The residents registry under /console/residents/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from gongzhi.residents import views
 
@@ -16,4 +16,7 @@ urlpatterns = [
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/residents/new/", views.resident_create, name="resident_create"),
+    # Import and export (urls_exchange.py), visits and migrants (urls_visits.py).
+    path("", include("gongzhi.residents.urls_exchange")),
+    path("", include("gongzhi.residents.urls_visits")),
 ]
