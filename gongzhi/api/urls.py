@@ -24,6 +24,7 @@ from gongzhi.api.docs import LocalSwagger
 from gongzhi.api.errors import error_response, install_exception_handlers
 from gongzhi.core.api import router as tasks_router
 from gongzhi.regions.api import router as regions_router
+from gongzhi.residents.api import router as residents_router
 
 LOCKOUT_MINUTES = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
 
@@ -95,6 +96,7 @@ ROUTERS: list[tuple[str, Router, dict[str, Any]]] = [
     ("", me_router, {}),
     ("/regions", regions_router, {}),
     ("/tasks", tasks_router, {}),
+    ("", residents_router, {}),
 ]
 
 api = GongzhiAPI(

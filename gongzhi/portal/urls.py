@@ -11,4 +11,5 @@ urlpatterns = [
     path("consultations/", views.consultations, name="consultations"),
     path("disclosure/", views.disclosure, name="disclosure"),
     path("me/", views.me, name="me"),
+    path("me/household/", views.my_household, name="my_household"),
 ]

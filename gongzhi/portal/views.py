@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from gongzhi.portal import queries
+from gongzhi.residents import portal as registry
 
 # 适老化: the large-text mode is a browser setting, kept for a year in a cookie, so that
 # it also holds before logging in and on a shared kiosk until switched off.
@@ -55,6 +56,24 @@ def me(request: HttpRequest) -> HttpResponse:
     """我的 — who is logged in, where they belong, and their settings."""
     user: Any = request.user
     return render(request, "portal/me.html", {"place": queries.home_place(user)})
+
+
+@require_GET
+@login_required
+def my_household(request: HttpRequest) -> HttpResponse:
+    """我的家庭档案 — the resident's own household record, masked, and who viewed their
+    unmasked data (PIPL transparency). Reads only the logged-in account's own record."""
+    user: Any = request.user
+    record = registry.own_record(user)
+    context: dict[str, Any] = {"record": record}
+    if record is not None:
+        context["members"] = registry.household_members(record)
+        context["views"] = registry.views_of(record)
+        context["views_shown"] = registry.VIEWS_SHOWN
+        context["committee"] = registry.committee_of(record.community)
+    else:
+        context["committee"] = registry.committee_of(user.region)
+    return render(request, "portal/my_household.html", context)
 
 
 @require_POST

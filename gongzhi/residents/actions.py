@@ -14,6 +14,7 @@ Chinese message (DESIGN rule 7); a duplicate ID number is refused with code
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -41,6 +42,7 @@ from gongzhi.core.pii import blind_index, mask_phone, normalise_phone, protect
 from gongzhi.core.scoping import contains, scope_of
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
+from gongzhi.organisations.models import PARTY_KINDS, Organisation
 from gongzhi.regions.models import Building, Compound, Grid, Level, Region
 from gongzhi.residents.enums import (
     HOUSEHOLDER,
@@ -48,7 +50,17 @@ from gongzhi.residents.enums import (
     ResidenceSituation,
     ResidentStatus,
 )
-from gongzhi.residents.models import ID_PURPOSE, PHONE_PURPOSE, Household, Resident, Tag
+from gongzhi.residents.models import (
+    ID_PURPOSE,
+    PHONE_PURPOSE,
+    VISIT_SUMMARY_MAX_LENGTH,
+    Household,
+    IntendedStay,
+    Resident,
+    Tag,
+    Visit,
+    VisitKind,
+)
 
 NAME_MAX_LENGTH = 50
 PHONE_MIN_DIGITS = 7
@@ -752,3 +764,206 @@ def do_unmask_resident(
     )
     value: str = getattr(resident, field).reveal()
     return value
+
+
+# --- Visits, migrants and party members -----------------------------------------------------
+# The grid workers' pages (R3.1e), migrants (R3.1h) and party members (R2.1a).
+
+FOLLOW_UP_NOTE_MAX_LENGTH = 200
+# A visit's free text must not carry ID or mobile numbers (DESIGN rule 4, PIPL Art. 6):
+# they have their protected columns. 15/18-character IDs and 11-digit mobiles are refused.
+_PERSONAL_NUMBER = re.compile(r"(?<![0-9])(?:[0-9]{17}[0-9Xx]|[0-9]{15}|1[3-9][0-9]{9})(?![0-9])")
+ORIGIN_PLACE_MAX_LENGTH = 100
+# Political status codes (GB/T 4762) of party members: 01 中共党员, 02 中共预备党员.
+PARTY_MEMBER_STATUSES = frozenset({"01", "02"})
+
+
+@transaction.atomic
+def do_record_visit(
+    household: Household,
+    *,
+    visited_on: date | str | None,
+    kind: str,
+    summary: str,
+    resident: Resident | None = None,
+    follow_up_needed: bool = False,
+    follow_up_note: str = "",
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Visit:
+    """记录走访: the grid worker (the actor) visited ``household`` on ``visited_on``.
+
+    The visit takes the household's place as its ``region_code``; the summary is free text
+    and the ledger keeps only its length, not its content.
+    """
+    _require(actor, "residents.record_visit", household)
+    errors = _Errors()
+    day = _clean_date(visited_on, "visited_on", errors, label=_("走访日期"))
+    if day is None and "visited_on" not in errors.errors:
+        errors.add("visited_on", _("走访日期不能为空"))
+    if kind not in VisitKind.values:
+        errors.add("kind", _("请选择走访方式"))
+    text = (summary or "").strip()
+    if not text:
+        errors.add("summary", _("走访情况不能为空"))
+    elif len(text) > VISIT_SUMMARY_MAX_LENGTH:
+        errors.add("summary", _("走访情况不能超过 %(n)d 个字") % {"n": VISIT_SUMMARY_MAX_LENGTH})
+    note = (follow_up_note or "").strip()
+    for field, value in (("summary", text), ("follow_up_note", note)):
+        if _PERSONAL_NUMBER.search(value):
+            errors.add(field, _("请勿填写证件号码或手机号码，它们已在居民信息中受保护地登记"))
+    if len(note) > FOLLOW_UP_NOTE_MAX_LENGTH:
+        errors.add(
+            "follow_up_note", _("跟进事项不能超过 %(n)d 个字") % {"n": FOLLOW_UP_NOTE_MAX_LENGTH}
+        )
+    if follow_up_needed and not note:
+        errors.add("follow_up_note", _("需要跟进时请填写跟进事项"))
+    if resident is not None and (
+        resident.household_id != household.pk or resident.status != ResidentStatus.ACTIVE
+    ):
+        errors.add("resident", _("走访对象须为本户在册成员"))
+    errors.raise_any()
+    assert day is not None
+    visit = Visit.objects.create(
+        household=household,
+        resident=resident,
+        worker=actor,
+        visited_on=day,
+        kind=kind,
+        summary=text,
+        follow_up_needed=bool(follow_up_needed),
+        follow_up_note=note if follow_up_needed else "",
+        region_code=household.region_code,
+    )
+    record_event(
+        EventType.VISIT_RECORDED,
+        actor=actor,
+        obj=visit,
+        summary={
+            "household": household.number,
+            "region_code": visit.region_code,
+            "visited_on": visit.visited_on.isoformat(),
+            "kind": visit.kind,
+            "follow_up_needed": visit.follow_up_needed,
+        },
+        request=request,
+    )
+    return visit
+
+
+def _clean_origin(value: str, errors: _Errors) -> str:
+    text = " ".join((value or "").split())
+    if len(text) > ORIGIN_PLACE_MAX_LENGTH:
+        errors.add("origin_place", _("来源地不能超过 %(n)d 个字") % {"n": ORIGIN_PLACE_MAX_LENGTH})
+        return ""
+    if text.isascii() and text.isdigit() and not 2 <= len(text) <= 12:
+        errors.add("origin_place", _("来源地区划代码须为 2–12 位数字"))
+        return ""
+    return text
+
+
+@transaction.atomic
+def do_update_migrant_details(
+    resident: Resident,
+    *,
+    origin_place: str = "",
+    arrived_on: date | str | None = None,
+    has_residence_permit: bool | None = None,
+    intended_stay: str = "",
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Resident:
+    """流动人口信息 (R3.1h): origin, arrival date, residence permit held, intended stay.
+
+    Only for records whose 居住情况 is 流动人口. No permit number is taken (PIPL Art. 6).
+    """
+    _require(actor, "residents.change_resident", resident)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.status != ResidentStatus.ACTIVE:
+        raise ValidationError(_("该记录已%(status)s，不能修改") % {"status": _status(resident)})
+    if resident.residence_situation != ResidenceSituation.MIGRANT:
+        raise ValidationError(
+            {"residence_situation": _("居住情况不是流动人口，不能填写流动人口信息")}
+        )
+    errors = _Errors()
+    values: dict[str, Any] = {
+        "origin_place": _clean_origin(origin_place, errors),
+        "arrived_on": _clean_date(arrived_on, "arrived_on", errors, label=_("来本地日期")),
+        "has_residence_permit": (
+            None if has_residence_permit is None else bool(has_residence_permit)
+        ),
+        "intended_stay": (intended_stay or "").strip(),
+    }
+    if values["intended_stay"] and values["intended_stay"] not in IntendedStay.values:
+        errors.add("intended_stay", _("请选择拟居住期限"))
+    if (
+        values["arrived_on"] is not None
+        and resident.birth_date is not None
+        and values["arrived_on"] < resident.birth_date
+    ):
+        errors.add("arrived_on", _("来本地日期不能早于出生日期"))
+    errors.raise_any()
+    changed = [field for field, value in values.items() if getattr(resident, field) != value]
+    for field in changed:
+        setattr(resident, field, values[field])
+    resident.save(update_fields=[*changed, "updated_at"])
+    record_event(
+        EventType.MIGRANT_DETAILS_UPDATED,
+        actor=actor,
+        obj=resident,
+        summary={"fields": sorted(changed)},
+        request=request,
+    )
+    return resident
+
+
+@transaction.atomic
+def do_set_party_membership(
+    resident: Resident,
+    *,
+    party_organisation: Organisation | None,
+    serving_grid: Grid | None = None,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Resident:
+    """党员信息 (R2.1a): the party organisation of the member's community and the grid
+    they serve in. Only for 中共党员 and 中共预备党员; ``None`` clears a link."""
+    _require(actor, "residents.change_resident", resident)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.status != ResidentStatus.ACTIVE:
+        raise ValidationError(_("该记录已%(status)s，不能修改") % {"status": _status(resident)})
+    if resident.political_status not in PARTY_MEMBER_STATUSES:
+        raise ValidationError(
+            {"political_status": _("政治面貌不是中共党员或预备党员，不能填写党员信息")}
+        )
+    errors = _Errors()
+    if party_organisation is not None:
+        if party_organisation.kind not in PARTY_KINDS:
+            errors.add("party_organisation", _("所在党组织须为社区党组织、党支部或党小组"))
+        elif party_organisation.region_id != resident.community_id:
+            errors.add("party_organisation", _("所在党组织须在居民所属社区内"))
+        elif not party_organisation.is_active:
+            errors.add("party_organisation", _("所在党组织已撤销"))
+    if serving_grid is not None and serving_grid.community_id != resident.community_id:
+        errors.add("serving_grid", _("服务网格须在居民所属社区内"))
+    errors.raise_any()
+    changed = []
+    if resident.party_organisation_id != (party_organisation.pk if party_organisation else None):
+        resident.party_organisation = party_organisation
+        changed.append("party_organisation")
+    if resident.serving_grid_id != (serving_grid.pk if serving_grid else None):
+        resident.serving_grid = serving_grid
+        changed.append("serving_grid")
+    resident.save(update_fields=[*changed, "updated_at"])
+    record_event(
+        EventType.PARTY_MEMBERSHIP_SET,
+        actor=actor,
+        obj=resident,
+        summary={
+            "fields": changed,
+            "party_organisation": party_organisation.pk if party_organisation else None,
+            "serving_grid": serving_grid.region_code if serving_grid else None,
+        },
+        request=request,
+    )
+    return resident

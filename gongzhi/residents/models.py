@@ -23,6 +23,23 @@ ID_PURPOSE = "resident.id_number"
 PHONE_PURPOSE = "resident.phone"
 
 
+class IntendedStay(models.TextChoices):
+    """拟居住期限 of a migrant (R3.1h)."""
+
+    UNDER_6_MONTHS = "under_6m", _("半年以下")
+    SIX_TO_12_MONTHS = "6_12m", _("半年至一年")
+    OVER_A_YEAR = "over_1y", _("一年以上")
+    LONG_TERM = "long_term", _("长期居住")
+
+
+class VisitKind(models.TextChoices):
+    """走访方式; 关爱探访 is the visit to care targets (R3.5b)."""
+
+    HOME = "home", _("入户走访")
+    PHONE = "phone", _("电话回访")
+    CARE = "care", _("关爱探访")
+
+
 class Tag(models.Model):
     """标签 — care categories (R3.5b) and others; sensitive ones need a permission to see."""
 
@@ -157,6 +174,39 @@ class Resident(models.Model):
     # R2.3d: counts for the committee's elections and composition.
     is_local_resident = models.BooleanField(_("本社区居民"), default=True)
 
+    # Migrants (流动人口, R3.1h): where they came from, since when, for how long. A residence
+    # permit is recorded as held or not, not by its number: taking part where one lives needs
+    # the fact, not the number (PIPL Art. 6, collect only what the function needs).
+    origin_place = models.CharField(
+        _("来源地"),
+        max_length=100,
+        blank=True,
+        help_text=_("区划代码（如 150102）或地名（如 呼和浩特市新城区）"),
+    )
+    arrived_on = models.DateField(_("来本地日期"), null=True, blank=True)
+    has_residence_permit = models.BooleanField(_("持有居住证"), null=True, blank=True)
+    intended_stay = models.CharField(
+        _("拟居住期限"), max_length=16, choices=IntendedStay.choices, blank=True
+    )
+    # Party members (R2.1a): the party organisation they belong to in the community's
+    # 小三级 tree, and the grid they serve in.
+    party_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("所在党组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="party_members",
+    )
+    serving_grid = models.ForeignKey(
+        "regions.Grid",
+        verbose_name=_("服务网格"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="serving_party_members",
+    )
+
     status = models.CharField(
         _("登记状态"), max_length=16, choices=ResidentStatus.choices, default=ResidentStatus.ACTIVE
     )
@@ -217,3 +267,56 @@ class Resident(models.Model):
     @property
     def is_active_record(self) -> bool:
         return self.status == ResidentStatus.ACTIVE
+
+
+VISIT_SUMMARY_MAX_LENGTH = 500
+
+
+class Visit(models.Model):
+    """走访记录 — a grid worker's visit to a household (R2.3c, R3.1e)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="visits"
+    )
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("走访对象"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="visits",
+    )
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("走访人"),
+        on_delete=models.PROTECT,
+        related_name="resident_visits",
+    )
+    visited_on = models.DateField(_("走访日期"))
+    kind = models.CharField(
+        _("走访方式"), max_length=16, choices=VisitKind.choices, default=VisitKind.HOME
+    )
+    summary = models.CharField(
+        _("走访情况"),
+        max_length=VISIT_SUMMARY_MAX_LENGTH,
+        help_text=_("简要记录了解到的情况和诉求。请勿填写身份证号、电话等个人信息。"),
+    )
+    follow_up_needed = models.BooleanField(_("需要跟进"), default=False)
+    follow_up_note = models.CharField(_("跟进事项"), max_length=200, blank=True)
+    # The household's place when the visit was made.
+    region_code = models.CharField(_("辖区编码"), max_length=21)
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("走访记录")
+        verbose_name_plural = _("走访记录")
+        ordering = ["-visited_on", "-id"]
+        indexes = [
+            models.Index(fields=["region_code", "visited_on"], name="visit_region_date"),
+            models.Index(fields=["household", "visited_on"], name="visit_household_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.visited_on}"

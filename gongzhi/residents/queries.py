@@ -20,14 +20,18 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
+from gongzhi.accounts.models import Role
 from gongzhi.core.idcard import MINOR_AGE
 from gongzhi.core.pii import blind_index, normalise_id_number, normalise_phone, tail_index
 from gongzhi.core.scoping import access, scope_of
+from gongzhi.organisations.models import PARTY_KINDS, Organisation
+from gongzhi.regions.models import Grid
 from gongzhi.residents.enums import ResidentStatus
-from gongzhi.residents.models import ID_PURPOSE, PHONE_PURPOSE, Household, Resident, Tag
+from gongzhi.residents.models import ID_PURPOSE, PHONE_PURPOSE, Household, Resident, Tag, Visit
 
 PAGE_SIZE = 50
 MAX_QUERY_LENGTH = 40
@@ -170,3 +174,89 @@ def search_residents(
         queryset = queryset.filter(tags=allowed) if allowed else queryset.none()
     queryset = queryset.select_related("household").order_by("region_code", "id")
     return Paginator(queryset, PAGE_SIZE).get_page(page)
+
+
+# --- Grids and visits (走访记录) ------------------------------------------------------------
+
+# R3.1e: grid workers really work their grid; a household not visited for this many days
+# is flagged on the grid worker's list.
+VISIT_OVERDUE_DAYS = 90
+RECENT_VISITS = 20
+
+
+def grids_for(user: Any) -> QuerySet[Grid]:
+    """The grids whose households ``user`` may see on the grid pages.
+
+    A grid worker sees the grids they work in (as a worker or the head); community staff
+    and above every grid in their jurisdiction.
+    """
+    grids = Grid.objects.for_user(user).select_related("community")
+    if user.has_role(Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF):
+        return grids
+    if not user.has_role(Role.GRID_WORKER):
+        return grids.none()
+    return grids.filter(Q(workers=user) | Q(head=user)).distinct()
+
+
+def access_grid(user: Any, code: str) -> Grid:
+    """One grid by its code, or 404 when the user does not work it or it lies outside."""
+    grid = access(grids_for(user), user, region_code=code)
+    if not user.has_perm("residents.view_grid_households", grid):
+        raise Http404
+    return grid
+
+
+def households_of_grid(user: Any, grid: Grid) -> QuerySet[Household]:
+    """The grid's households with their current members (householder first, visible tags),
+    the householder among them and the last visit date (``last_visited_on``).
+
+    Three queries whatever the number of households: households with the last visit,
+    their members, the members' visible tags. The caller checks access to the grid.
+    """
+    members = (
+        residents_for(user).filter(status=ResidentStatus.ACTIVE).order_by("relationship", "id")
+    )
+    return (
+        households_for(user)
+        .filter(grid=grid)
+        .annotate(last_visited_on=Max("visits__visited_on"))
+        .prefetch_related(Prefetch("members", queryset=members, to_attr="current_members"))
+        .order_by("region_code", "room", "id")
+    )
+
+
+def visit_overdue(last_visited_on: date | None, today: date | None = None) -> bool:
+    """Never visited, or not for ``VISIT_OVERDUE_DAYS`` days (R3.1e)."""
+    today = today or timezone.localdate()
+    return last_visited_on is None or (today - last_visited_on).days > VISIT_OVERDUE_DAYS
+
+
+def householder_of(household: Household) -> Resident | None:
+    """The householder among the prefetched ``current_members``, without a query."""
+    for member in getattr(household, "current_members", ()):
+        if member.pk == household.householder_id:
+            return member
+    return None
+
+
+def visits_of(user: Any, household: Household) -> QuerySet[Visit]:
+    """The household's latest visits, newest first (read on the household's page)."""
+    if not can(user, "residents.view_household"):
+        return Visit.objects.none()
+    return (
+        Visit.objects.for_user(user)
+        .filter(household=household)
+        .select_related("worker", "resident")
+        .order_by("-visited_on", "-id")[:RECENT_VISITS]
+    )
+
+
+def party_organisations_for(resident: Resident) -> QuerySet[Organisation]:
+    """Active party organisations of the resident's community (R2.1a 小三级)."""
+    return Organisation.objects.active().filter(
+        kind__in=PARTY_KINDS, region_id=resident.community_id
+    )
+
+
+def grids_of_community(resident: Resident) -> QuerySet[Grid]:
+    return Grid.objects.filter(community_id=resident.community_id)

@@ -14,6 +14,8 @@ Community staff and above may also:
   the guardian's involvement), which are hidden from everyone else — even their existence.
 """
 
+from typing import Any
+
 import rules
 
 from gongzhi.accounts.models import Role
@@ -34,3 +36,39 @@ rules.add_perm("residents.change_household", is_registry_keeper & is_in_jurisdic
 rules.add_perm("residents.unmask_resident", is_community_staff_or_above & is_in_jurisdiction)
 rules.add_perm("residents.view_sensitive_tags", is_community_staff_or_above & is_in_jurisdiction)
 rules.add_perm("residents.view_minor", is_community_staff_or_above & is_in_jurisdiction)
+
+
+# --- Visits (走访记录) ------------------------------------------------------------------
+# R2.3c, R3.1e: the grid workers (and the head) of a grid know its households and visit
+# them; community staff and above may do the same anywhere in their jurisdiction.
+# Functional departments read the registry but do not visit.
+
+
+def _grid_of(obj: Any) -> Any:
+    """The grid a household (or the grid itself) belongs to; ``None`` when it has none."""
+    from gongzhi.regions.models import Grid
+
+    if isinstance(obj, Grid):
+        return obj
+    return getattr(obj, "grid", None)
+
+
+@rules.predicate
+def works_in_grid(user: Any, obj: Any) -> bool:
+    """The user is a worker or the head of the object's grid."""
+    grid = _grid_of(obj)
+    if grid is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(grid.head_id == user.pk or grid.workers.filter(pk=user.pk).exists())
+
+
+is_grid_worker = has_role(Role.GRID_WORKER)
+
+rules.add_perm(
+    "residents.view_grid_households",
+    is_in_jurisdiction & ((is_grid_worker & works_in_grid) | is_community_staff_or_above),
+)
+rules.add_perm(
+    "residents.record_visit",
+    is_in_jurisdiction & ((is_grid_worker & works_in_grid) | is_community_staff_or_above),
+)

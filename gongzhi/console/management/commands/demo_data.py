@@ -21,6 +21,7 @@ from gongzhi.organisations.seed import seed_organisations
 from gongzhi.regions.demo import create_demo_places
 from gongzhi.regions.models import Region
 from gongzhi.residents.demo import create_demo_residents
+from gongzhi.residents.portal import link_demo_resident_account
 
 MAX_DEMO_RESIDENTS = 5_000
 
@@ -50,6 +51,8 @@ class Command(BaseCommand):
             organisations = seed_organisations()
             members = create_demo_members()
             residents = create_demo_residents(n=options["residents"], seed=options["seed"])
+            # The demo resident account sees a household in the portal.
+            link_demo_resident_account()
             new_places = "新建网格 {grids}、小区 {compounds}、楼栋 {buildings}".format(**places)
             record_event(
                 EventType.DEMO_DATA_CREATED,
