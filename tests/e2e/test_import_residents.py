@@ -70,8 +70,9 @@ def test_import_with_bad_rows_then_find_by_initials(
 
     page.goto(f"{live_server.url}/console/residents/")
     page.get_by_label("查找居民").fill("bte")
-    page.get_by_role("button", name="查找").click()
-    page.wait_for_load_state()
+    # Wait for the submitted search itself, not the list that was already on screen.
+    with page.expect_navigation(url="**q=bte**"):
+        page.get_by_role("button", name="查找").click()
     results = page.locator("main table")
     assert "巴特尔" in results.inner_text()
     assert "萨仁" not in results.inner_text()
