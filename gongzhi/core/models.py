@@ -83,3 +83,24 @@ class TaskProgress(models.Model):
         if not self.total:
             return 100 if self.total == 0 and self.is_finished else None
         return min(100, self.done * 100 // self.total)
+
+
+class DeferredIndex(models.Model):
+    """An index dropped for a bulk load and not yet rebuilt (``gongzhi.core.bulkload``).
+
+    Written in the transaction that drops the index, deleted in the one that rebuilds it:
+    a bulk load killed half-way leaves its indexes listed here, and the next import,
+    ``bootstrap`` or ``migrate`` rebuilds them.
+    """
+
+    table = models.CharField(_("数据表"), max_length=100)
+    name = models.CharField(_("索引名"), max_length=100, unique=True)
+    sql = models.TextField(_("建索引语句"))
+    created_at = models.DateTimeField(_("删除时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待重建索引")
+        verbose_name_plural = _("待重建索引")
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.name}"

@@ -17,16 +17,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
-from gongzhi.accounts.models import User
+from gongzhi.accounts.models import Role, User
 from gongzhi.core import codes
 from gongzhi.core.codes import CodeError
 from gongzhi.core.idcard import (
@@ -49,6 +51,7 @@ from gongzhi.residents.enums import (
     DepartureKind,
     ResidenceSituation,
     ResidentStatus,
+    TagCategory,
 )
 from gongzhi.residents.models import (
     ID_PURPOSE,
@@ -125,7 +128,7 @@ def _clean_code(table: codes.CodeTable, field: str, value: Any, errors: _Errors)
         return ""
 
 
-def _clean_date(value: Any, field: str, errors: _Errors, *, label: str) -> date | None:
+def _clean_date(value: Any, field: str, errors: _Errors, *, label: Any) -> date | None:
     if value in (None, ""):
         return None
     if isinstance(value, str):
@@ -165,6 +168,9 @@ def _clean_region_code(value: str, errors: _Errors) -> str:
     return code
 
 
+_BIRTH_DATE_LABEL = gettext_lazy("出生日期")
+
+
 def _identity(
     doc_type: Any,
     id_number: str,
@@ -180,7 +186,7 @@ def _identity(
         errors.add("doc_type", exc.message)
         return kind, None, "", None
     sex_code = _clean_code(codes.SEX, "sex", sex, errors)
-    declared_birth = _clean_date(birth_date, "birth_date", errors, label=_("出生日期"))
+    declared_birth = _clean_date(birth_date, "birth_date", errors, label=_BIRTH_DATE_LABEL)
     document = None
     try:
         document = parse_document(kind, id_number or "")
@@ -214,7 +220,8 @@ def _check_unique_id(index: str, exclude_pk: int | None, actor: User | None) -> 
     raise ValidationError({"id_number": [ValidationError(message, code="duplicate")]})
 
 
-def _set_document(resident: Resident, document: Document) -> None:
+def _set_document(resident: Any, document: Document) -> None:
+    """Set the ID columns of ``resident`` (a model instance or the importer's plain row)."""
     protected = protect(document.number, purpose=ID_PURPOSE, mask=mask_id, tail_lengths=(4, 5, 6))
     resident.id_number = protected.sealed
     resident.id_number_index = protected.blind_index
@@ -224,7 +231,8 @@ def _set_document(resident: Resident, document: Document) -> None:
     resident.id_tail6 = protected.tails.get(6, "")
 
 
-def _set_phone(resident: Resident, phone: str) -> None:
+def _set_phone(resident: Any, phone: str) -> None:
+    """Set the phone columns of ``resident`` (a model instance or the importer's plain row)."""
     protected = protect(phone, purpose=PHONE_PURPOSE, mask=mask_phone, tail_lengths=(4,))
     resident.phone = protected.sealed
     resident.phone_index = protected.blind_index
@@ -414,11 +422,21 @@ def do_register_resident(
 
 def _clean_situation(value: Any, errors: _Errors) -> str:
     text = str(value or "").strip()
-    for choice in ResidenceSituation:
-        if text in (choice.value, str(choice.label)):
-            return choice.value
-    errors.add("residence_situation", _("居住情况“%(value)s”无效") % {"value": text})
-    return ResidenceSituation.CONSISTENT.value
+    code = _situations(get_language()).get(text)
+    if code is None:
+        errors.add("residence_situation", _("居住情况“%(value)s”无效") % {"value": text})
+        return ResidenceSituation.CONSISTENT.value
+    return code
+
+
+@lru_cache(maxsize=8)
+def _situations(language: str | None) -> dict[str, str]:
+    """Residence situations by code, Chinese name and ``language``'s name (import hot path)."""
+    index = {choice.value: choice.value for choice in ResidenceSituation}
+    with translation.override("zh-hans"):
+        index.update({str(choice.label): choice.value for choice in ResidenceSituation})
+    index.update({str(choice.label): choice.value for choice in ResidenceSituation})
+    return index
 
 
 # Fields do_update_resident accepts; id_number and phone are plaintext inputs.
@@ -964,6 +982,231 @@ def do_set_party_membership(
             "party_organisation": party_organisation.pk if party_organisation else None,
             "serving_grid": serving_grid.region_code if serving_grid else None,
         },
+        request=request,
+    )
+    return resident
+
+
+# --- Tags (标签管理) and portal accounts (门户账号) -------------------------------------------
+# Tags are league-wide configuration (rules.py: ``residents.manage_tags``); a tag in use
+# is deactivated, never deleted, so the records that carry it keep their history. A
+# resident's portal account is linked to their record by staff who have the record in
+# their jurisdiction (``residents.link_account``); the portal reads the record through
+# that link only (portal.own_record).
+
+TAG_CODE_MAX_LENGTH = 40
+TAG_NAME_MAX_LENGTH = 50
+_TAG_CODE = re.compile(r"^[a-z0-9_-]+$")
+
+
+def _clean_tag(code: str, name: str, category: str, errors: _Errors) -> tuple[str, str, str]:
+    """Code (lower case slug), name (spaces collapsed) and category, each checked."""
+    clean_code = (code or "").strip().lower()
+    if not clean_code:
+        errors.add("code", _("代码不能为空"))
+    elif len(clean_code) > TAG_CODE_MAX_LENGTH:
+        errors.add("code", _("代码不能超过 %(n)d 个字符") % {"n": TAG_CODE_MAX_LENGTH})
+    elif not _TAG_CODE.match(clean_code):
+        errors.add("code", _("代码只能包含小写英文字母、数字、下划线和连字符"))
+    clean_name = " ".join((name or "").split())
+    if not clean_name:
+        errors.add("name", _("名称不能为空"))
+    elif len(clean_name) > TAG_NAME_MAX_LENGTH:
+        errors.add("name", _("名称不能超过 %(n)d 个字") % {"n": TAG_NAME_MAX_LENGTH})
+    clean_category = str(category or "").strip()
+    if clean_category not in TagCategory.values:
+        errors.add("category", _("类别“%(value)s”无效") % {"value": clean_category[:20]})
+    return clean_code, clean_name, clean_category
+
+
+def _check_tag_unique(tag: Tag, errors: _Errors) -> None:
+    others = Tag.objects.exclude(pk=tag.pk) if tag.pk else Tag.objects.all()
+    same_code = others.filter(code=tag.code).first() if tag.code else None
+    if same_code is not None:
+        errors.add(
+            "code",
+            _("代码“%(code)s”已被标签“%(name)s”使用") % {"code": tag.code, "name": same_code.name},
+        )
+    if tag.name and others.filter(name=tag.name).exists():
+        errors.add("name", _("名称“%(name)s”已被其他标签使用") % {"name": tag.name})
+
+
+@transaction.atomic
+def do_save_tag(
+    tag: Tag | None,
+    *,
+    code: str,
+    name: str,
+    category: str,
+    is_sensitive: bool,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Tag:
+    """Create a tag (``tag=None``) or change one; locks the tag row while changing it.
+
+    The code is the tag's identifier in import files and the API, so it is fixed once the
+    tag exists. Only league-level staff change whether an existing tag is sensitive
+    (``residents.change_tag_sensitivity``): that flag decides who sees the tag everywhere.
+    A concurrent save of the same code or name loses on the unique constraints.
+    """
+    _require(actor, "residents.manage_tags", None)
+    errors = _Errors()
+    clean_code, clean_name, clean_category = _clean_tag(code, name, category, errors)
+    created = tag is None
+    if tag is None:
+        tag = Tag(code=clean_code)
+        before: dict[str, Any] = {}
+    else:
+        tag = Tag.objects.select_for_update().get(pk=tag.pk)
+        before = {"name": tag.name, "category": tag.category, "is_sensitive": tag.is_sensitive}
+        if clean_code and clean_code != tag.code:
+            errors.add("code", _("代码创建后不能修改"))
+        if bool(is_sensitive) != tag.is_sensitive:
+            _require(actor, "residents.change_tag_sensitivity", None)
+    tag.name = clean_name
+    tag.category = clean_category
+    tag.is_sensitive = bool(is_sensitive)
+    _check_tag_unique(tag, errors)
+    errors.raise_any()
+    changed = [field for field, value in before.items() if getattr(tag, field) != value]
+    try:
+        with transaction.atomic():
+            tag.save()
+    except IntegrityError:
+        _check_tag_unique(tag, errors)
+        errors.raise_any()
+        raise
+    record_event(
+        EventType.TAG_SAVED,
+        actor=actor,
+        obj=tag,
+        summary={
+            "created": created,
+            "code": tag.code,
+            "name": tag.name,
+            "category": tag.category,
+            "is_sensitive": tag.is_sensitive,
+            "changed": sorted(changed),
+        },
+        request=request,
+    )
+    return tag
+
+
+def _set_tag_active(
+    tag: Tag, active: bool, *, actor: User | None, request: HttpRequest | None
+) -> Tag:
+    _require(actor, "residents.manage_tags", None)
+    tag = Tag.objects.select_for_update().get(pk=tag.pk)
+    if tag.is_active == active:
+        message = _("标签“%(name)s”已启用") if active else _("标签“%(name)s”已停用")
+        raise ValidationError({"is_active": message % {"name": tag.name}})
+    tag.is_active = active
+    tag.save(update_fields=["is_active"])
+    through = Resident.tags.through
+    record_event(
+        EventType.TAG_ACTIVATED if active else EventType.TAG_DEACTIVATED,
+        actor=actor,
+        obj=tag,
+        summary={"code": tag.code, "carried_by": through.objects.filter(tag_id=tag.pk).count()},
+        request=request,
+    )
+    return tag
+
+
+@transaction.atomic
+def do_deactivate_tag(tag: Tag, *, actor: User | None, request: HttpRequest | None = None) -> Tag:
+    """停用标签: no longer offered in forms and imports; the records that carry it keep it.
+    Locks the tag row."""
+    return _set_tag_active(tag, False, actor=actor, request=request)
+
+
+@transaction.atomic
+def do_activate_tag(tag: Tag, *, actor: User | None, request: HttpRequest | None = None) -> Tag:
+    """重新启用标签: offered again. Locks the tag row."""
+    return _set_tag_active(tag, True, actor=actor, request=request)
+
+
+def account_not_found_message(username: str) -> str:
+    """The refusal for an account that does not exist or lies outside the jurisdiction:
+    one message for both, so that the form does not reveal accounts elsewhere."""
+    return _("在您的辖区内没有用户名为“%(name)s”的账号") % {"name": username[:50]}
+
+
+@transaction.atomic
+def do_link_resident_account(
+    resident: Resident,
+    account: User,
+    *,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Resident:
+    """关联门户账号: the resident-role ``account`` will see ``resident``'s household in the portal.
+
+    Locks the account row, then the record, so that two staff linking the same account to
+    two records at once cannot both pass the "not linked yet" check. Refused when the
+    account is not an active resident account inside the actor's jurisdiction, is already
+    linked to a record, or the record is not current or already has an account. The
+    ledger names the account by its id (a username may be a phone number).
+    """
+    _require(actor, "residents.link_account", resident)
+    if actor is not None and not contains(scope_of(actor), account.region_code or "-"):
+        raise ValidationError({"username": account_not_found_message(account.username)})
+    account = User.objects.select_for_update().get(pk=account.pk)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.status != ResidentStatus.ACTIVE:
+        raise ValidationError(
+            _("该记录的登记状态为“%(status)s”，不能关联账号") % {"status": _status(resident)}
+        )
+    if not account.is_active:
+        raise ValidationError({"username": _("账号“%(name)s”已停用") % {"name": account.username}})
+    if not account.has_role(Role.RESIDENT):
+        raise ValidationError(
+            {"username": _("账号“%(name)s”不是居民账号") % {"name": account.username}}
+        )
+    if resident.user_id == account.pk:
+        raise ValidationError(
+            {"username": _("该记录已关联账号“%(name)s”") % {"name": account.username}}
+        )
+    if resident.user_id is not None:
+        raise ValidationError({"username": _("该记录已关联其他账号，请先解除关联")})
+    if Resident.objects.filter(user=account).exists():
+        raise ValidationError(
+            {"username": _("账号“%(name)s”已关联其他居民记录") % {"name": account.username}}
+        )
+    resident.user = account
+    resident.save(update_fields=["user", "updated_at"])
+    record_event(
+        EventType.RESIDENT_ACCOUNT_LINKED,
+        actor=actor,
+        obj=resident,
+        summary={"account": account.pk, "resident": resident.pk},
+        request=request,
+    )
+    return resident
+
+
+@transaction.atomic
+def do_unlink_resident_account(
+    resident: Resident,
+    *,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> Resident:
+    """解除门户账号关联: the account no longer sees the record. Locks the record row.
+    Allowed on history records too, so that the account can be linked to a current one."""
+    _require(actor, "residents.link_account", resident)
+    resident = Resident.objects.select_for_update().get(pk=resident.pk)
+    if resident.user_id is None:
+        raise ValidationError({"username": _("该记录未关联门户账号")})
+    account_id = resident.user_id
+    resident.user = None
+    resident.save(update_fields=["user", "updated_at"])
+    record_event(
+        EventType.RESIDENT_ACCOUNT_UNLINKED,
+        actor=actor,
+        obj=resident,
+        summary={"account": account_id, "resident": resident.pk},
         request=request,
     )
     return resident

@@ -9,6 +9,7 @@ Writes go through the same actions as the pages. ID and phone numbers appear onl
 
 # No ``from __future__ import annotations``: ninja resolves the paginated views'
 # ``Query[...]`` parameters at import time and cannot see string annotations there.
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -298,13 +299,27 @@ def _reload(user: Any, pk: int) -> Resident:
     return queries.access_resident(user, pk)
 
 
-def _tags_from_codes(user: Any, codes: list[str]) -> list[Tag]:
-    """Tags the user may see, by code; an unknown or hidden code is a field error."""
+def _tags_from_codes(user: Any, codes: list[str], current: Iterable[Tag] = ()) -> list[Tag]:
+    """Tags offered to the user, by code; an unknown, hidden or deactivated code is a field
+    error, except a deactivated tag the record already carries (``current``)."""
     wanted = {code.strip() for code in codes if code.strip()}
-    found = list(queries.visible_tags(user).filter(code__in=wanted))
+    found = list(queries.offered_tags(user).filter(code__in=wanted))
+    found += [tag for tag in current if tag.code in wanted and not tag.is_active]
     unknown = sorted(wanted - {tag.code for tag in found})
     if unknown:
-        fields = {"tags": _("未知的标签：%(codes)s") % {"codes": "、".join(unknown)}}
+        inactive = set(
+            queries.visible_tags(user)
+            .filter(code__in=unknown, is_active=False)
+            .values_list("code", flat=True)
+        )
+        reasons = []
+        if inactive:
+            reasons.append(_("已停用的标签：%(codes)s") % {"codes": "、".join(sorted(inactive))})
+        if set(unknown) - inactive:
+            reasons.append(
+                _("未知的标签：%(codes)s") % {"codes": "、".join(sorted(set(unknown) - inactive))}
+            )
+        fields = {"tags": "；".join(reasons)}
         raise ApiError(422, "validation_error", summarise(fields), fields=fields)
     return found
 
@@ -427,9 +442,11 @@ def update_resident(
     resident = queries.access_resident(user, resident_id)
     changes = payload.dict(exclude_unset=True)
     if "tags" in changes:
-        chosen = _tags_from_codes(user, changes["tags"] or [])
+        current = list(resident.tags.all())
+        chosen = _tags_from_codes(user, changes["tags"] or [], current)
+        # Tags the user cannot see (sensitive ones) stay as they are.
         visible = set(queries.visible_tags(user).values_list("pk", flat=True))
-        hidden = [tag for tag in resident.tags.all() if tag.pk not in visible]
+        hidden = [tag for tag in current if tag.pk not in visible]
         changes["tags"] = chosen + hidden
     for key, value in list(changes.items()):
         if value is None and key != "birth_date" and key != "moved_in_on":

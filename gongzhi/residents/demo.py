@@ -87,7 +87,7 @@ def create_demo_residents(n: int = 60, seed: int = 0) -> DemoResidentsResult:
     if not communities:
         return result
     result.communities = [c.region_code for c in communities]
-    tags = {t.code: t for t in Tag.objects.all()}
+    tags = {t.code: t for t in Tag.objects.filter(is_active=True)}
     made = 0
     index = 0
     while made < n:

@@ -26,24 +26,39 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import CharField, Model, SlugField, TextField
+from django.db.models import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKey,
+    IntegerField,
+    Model,
+    SlugField,
+    TextField,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import User
 from gongzhi.core import codes
+from gongzhi.core.bulkload import deferred_indexes, restore_deferred_indexes
+from gongzhi.core.fields import EncryptedTextField
 from gongzhi.core.idcard import Document
 from gongzhi.core.pii import blind_index
 from gongzhi.core.scoping import NOWHERE, contains, scope_of
@@ -67,6 +82,10 @@ from gongzhi.residents.enums import HOUSEHOLDER, ResidenceSituation, ResidentSta
 from gongzhi.residents.models import ID_PURPOSE, PHONE_PURPOSE, Household, Resident, Tag
 
 BATCH_SIZE = 2000
+# A file at least this long, into a registry no larger than the file, is a bulk load: the
+# residents' and households' secondary indexes are rebuilt after the rows instead of row
+# by row (gongzhi.core.bulkload explains why and how a killed load is recovered).
+BULK_MIN_ROWS = 100_000
 SNIFF_BYTES = 1 << 16
 
 # Column headers (the template's, exactly) → the field they fill.
@@ -241,14 +260,72 @@ def _xlsx_rows(path: Path) -> tuple[int, Iterator[list[str]]]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
+        merged = sheet.merged_cell_ranges
     except Exception as exc:  # calamine raises its own error types for broken files
         raise _not_a_spreadsheet() from exc
+    if merged:
+        (first_row, first_column), _end = merged[0]
+        raise ImportFileError(
+            _("表格含有合并单元格（如 %(cell)s），请取消合并、每行每格填写后再导入")
+            % {"cell": _cell_name(first_row, first_column)}
+        )
+    if _first_sheet_has_formulas(path):
+        raise ImportFileError(
+            _("表格含有公式，请将数据“选择性粘贴”为数值后再导入（公式的结果可能未计算或已过时）")
+        )
 
     def rows() -> Iterator[list[str]]:
         for row in sheet.iter_rows():
             yield [_cell_text(cell) for cell in row]
 
     return sheet.total_height or 0, rows()
+
+
+def _cell_name(row: int, column: int) -> str:
+    """``A1``-style name of a zero-based cell position."""
+    letters = ""
+    column += 1
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return f"{letters}{row + 1}"
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_SHEET_ID = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\br:id=\"([^\"]+)\"")
+
+
+def _first_sheet_has_formulas(path: Path) -> bool:
+    """Whether the workbook's first sheet holds a formula (a ``<f>`` element).
+
+    Read straight from the sheet's XML in chunks: calamine gives a formula's cached
+    result, which may be missing or stale, and does not say a cell was a formula.
+    """
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        member = "xl/worksheets/sheet1.xml"
+        if "xl/workbook.xml" in names and "xl/_rels/workbook.xml.rels" in names:
+            found = _SHEET_ID.search(archive.read("xl/workbook.xml"))
+            if found is not None:
+                rels = archive.read("xl/_rels/workbook.xml.rels")
+                target = re.search(
+                    rb"<Relationship\b[^>]*?Id=\"" + re.escape(found.group(1)) + rb"\"[^>]*>",
+                    rels,
+                )
+                if target is not None:
+                    where = re.search(rb"Target=\"([^\"]+)\"", target.group(0))
+                    if where is not None:
+                        relative = where.group(1).decode().lstrip("/")
+                        member = relative if relative.startswith("xl/") else "xl/" + relative
+        if member not in names:
+            return False
+        tail = b""
+        with archive.open(member) as handle:
+            while chunk := handle.read(1 << 20):
+                if _FORMULA.search(tail + chunk):
+                    return True
+                tail = chunk[-16:]
+    return False
 
 
 def _openpyxl_rows(path: Path) -> tuple[int, Iterator[list[str]]]:  # pragma: no cover
@@ -338,7 +415,8 @@ class _Lookups:
         # Only the tags the importer may see: a sensitive tag is neither set nor cleared
         # by someone without ``residents.view_sensitive_tags``.
         tags = Tag.objects.all() if actor is None else queries.visible_tags(actor)
-        self.visible_tag_ids = {tag.pk for tag in tags}
+        # …and only the active ones: a deactivated tag stays on the records that carry it.
+        self.visible_tag_ids = {tag.pk for tag in tags if tag.is_active}
         for tag in tags:
             self.tags[tag.name] = tag
             self.tags[tag.code] = tag
@@ -399,28 +477,67 @@ def _pinyin(name: str) -> tuple[str, str]:
     return pinyin_of(name)
 
 
+def _converters(model: type[Model]) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    """(attname, converter or None) for each column ``_insert`` writes.
+
+    Text, integer, boolean and foreign-key columns go to the driver as they are; dates go
+    through the backend's adapter; everything else (the encrypted columns) through the
+    field's own ``get_db_prep_save``. Computing this once per insert instead of asking every
+    field for every value is what makes the write path cheap.
+    """
+    ops = connection.ops
+    as_is = (CharField, SlugField, TextField, BooleanField, IntegerField, ForeignKey)
+    result: list[tuple[str, Callable[[Any], Any] | None]] = []
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        converter: Callable[[Any], Any] | None
+        if isinstance(f, DateTimeField):
+            converter = ops.adapt_datetimefield_value
+        elif isinstance(f, DateField):
+            converter = ops.adapt_datefield_value
+        elif isinstance(f, as_is) and not isinstance(f, EncryptedTextField):
+            converter = None
+        else:
+            converter = partial(_prep_save, f)
+        result.append((f.attname, converter))
+    return result
+
+
+def _prep_save(field: Any, value: Any) -> Any:
+    return field.get_db_prep_save(value, connection)
+
+
 def _insert(model: type[Model], objs: list[Any]) -> None:
     """INSERT ``objs`` with one ``executemany`` — ``bulk_create`` without its per-value
-    compiler work, which dominates a league-sized import. Plain text columns are passed as
-    they are; everything else goes through the field's own ``get_db_prep_save``.
+    compiler work, which dominates a league-sized import. ``objs`` are model instances or
+    plain objects with the model's attribute names (see :class:`_NewResident`).
     """
     if not objs:
         return
     now = timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    plain = [type(f) in (CharField, SlugField, TextField) for f in fields]
+    columns = _converters(model)
+    values = attrgetter(*(attname for attname, _convert in columns))
+    # The one timestamp of the batch, adapted once rather than twice a row.
+    stamped = {"created_at", "updated_at"}
+    adapted_now = connection.ops.adapt_datetimefield_value(now)
+    converted = [
+        (index, convert)
+        for index, (attname, convert) in enumerate(columns)
+        if convert is not None and attname not in stamped
+    ]
+    stamp_indexes = [index for index, (attname, _c) in enumerate(columns) if attname in stamped]
     rows = []
     for obj in objs:
         obj.created_at = obj.updated_at = now
-        rows.append(
-            tuple(
-                getattr(obj, f.attname)
-                if is_plain
-                else f.get_db_prep_save(getattr(obj, f.attname), connection)
-                for f, is_plain in zip(fields, plain, strict=True)
-            )
-        )
+        row = list(values(obj))
+        for index, convert in converted:
+            row[index] = convert(row[index])
+        for index in stamp_indexes:
+            row[index] = adapted_now
+        rows.append(row)
     quote = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     # Identifiers from the model's own metadata, values as parameters.
     sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(model._meta.db_table),
@@ -431,6 +548,30 @@ def _insert(model: type[Model], objs: list[Any]) -> None:
         cursor.executemany(sql, rows)
 
 
+class _NewResident:
+    """A resident row about to be inserted: plain attributes, none of ``Model.__init__``.
+
+    Every column's default is a class attribute (set below from the model), so an
+    instance only holds what the row sets; ``_insert`` reads it like a model instance.
+    Building 1.4 million model instances costs more than validating the rows.
+    """
+
+    pk: int | None = None
+    household: Any = None
+    tags_wanted = False
+
+    if TYPE_CHECKING:  # the model's columns, set on the class below
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
+
+for _field in Resident._meta.concrete_fields:
+    if not _field.primary_key:
+        setattr(_NewResident, _field.attname, _field.get_default())
+
+
 # --- One row ------------------------------------------------------------------------------
 
 
@@ -439,7 +580,7 @@ class _Row:
     line: int
     cells: list[str]
     values: dict[str, str]
-    resident: Resident | None = None
+    resident: _NewResident | None = None
     document: Document | None = None
     key: str = ""
     phone: str = ""
@@ -477,7 +618,8 @@ def _clean_row(row: _Row, lookups: _Lookups, present: set[str]) -> None:
     situation = v["residence_situation"]
     if not situation:
         errors.add("residence_situation", _("居住情况不能为空"))
-    resident = Resident(
+    resident = _NewResident()
+    resident.__dict__.update(
         name=name,
         doc_type=kind,
         sex=sex,
@@ -541,6 +683,8 @@ def _clean_row(row: _Row, lookups: _Lookups, present: set[str]) -> None:
             tag = lookups.tags.get(label)
             if tag is None:
                 errors.add("tags", _("标签“%(name)s”不存在") % {"name": label[:30]})
+            elif not tag.is_active:
+                errors.add("tags", _("标签“%(name)s”已停用") % {"name": label[:30]})
             else:
                 tag_ids.add(tag.pk)
         row.tag_ids = tag_ids
@@ -696,7 +840,7 @@ class _Importer:
         _set_document(resident, row.document)
         _set_phone(resident, row.phone)
         resident.name_pinyin, resident.name_initials = _pinyin(resident.name)
-        resident.tags_wanted = bool(row.tag_ids)  # type: ignore[attr-defined]
+        resident.tags_wanted = bool(row.tag_ids)
         resident.region_code = household.region_code
         if household.obj is not None:
             resident.household = household.obj
@@ -787,7 +931,7 @@ class _Importer:
             wanted = {
                 r.id_number_index: r
                 for r in residents
-                if r.relationship == HOUSEHOLDER or r.tags_wanted  # type: ignore[attr-defined]
+                if r.relationship == HOUSEHOLDER or r.tags_wanted
             }
             if wanted:
                 for key, pk in Resident.objects.filter(
@@ -879,6 +1023,13 @@ def do_import_residents(
     except StopIteration:
         raise ImportFileError(_("文件是空的，没有任何数据")) from None
     positions = _header_map(header)
+    restore_deferred_indexes()  # left by an earlier bulk load that was killed
+    bulk = (
+        not dry_run
+        and not connection.in_atomic_block  # batches must commit as they go
+        and total > BULK_MIN_ROWS
+        and total > Resident.objects.count()
+    )
     summary = ImportSummary(dry_run=dry_run)
     importer = _Importer(
         actor=actor,
@@ -892,7 +1043,10 @@ def do_import_residents(
     data_total = max(total - 1, 0) or None
     batch: list[_Row] = []
     line = 1
-    try:
+    with ExitStack() as stack:
+        if bulk:
+            stack.enter_context(deferred_indexes(Resident, Household))
+        stack.callback(importer.close)
         for cells in rows:
             line += 1
             if not any(cells):
@@ -919,8 +1073,6 @@ def do_import_residents(
             importer.run_batch(batch)
         if on_progress is not None:
             on_progress(summary.rows, summary.rows)
-    finally:
-        importer.close()
     if not dry_run:
         record_event(
             EventType.RESIDENTS_IMPORTED,

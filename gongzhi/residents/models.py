@@ -49,6 +49,9 @@ class Tag(models.Model):
         _("类别"), max_length=16, choices=TagCategory.choices, default=TagCategory.OTHER
     )
     is_sensitive = models.BooleanField(_("敏感"), default=False)
+    # A tag in use is deactivated, never deleted: it stays on the records that carry it
+    # (history) but is no longer offered in forms and imports.
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("标签")

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.db.models import Count, Q
 
 from gongzhi.accounts.models import Role, User
-from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import Event, EventType
 from gongzhi.organisations.models import Organisation, OrganisationKind
 from gongzhi.regions.models import Region
+from gongzhi.residents.actions import do_link_resident_account
 from gongzhi.residents.enums import ResidentStatus
 from gongzhi.residents.models import Household, Resident
 
@@ -130,7 +130,8 @@ def link_demo_resident_account() -> Resident | None:
     Picks the first registered resident of 万佳社区 (152201001001) whose household has at
     least two current members, and only when the account has no record yet: running it
     again changes nothing. Returns the linked record, or None when the account or such a
-    record does not exist. The link is written to the ledger (actor: the demo loader).
+    record does not exist. The link is made by ``do_link_resident_account`` with no actor
+    (the demo loader), which checks it like any other and writes it to the ledger.
     """
     account = User.objects.filter(username=DEMO_ACCOUNT).first()
     if account is None:
@@ -155,12 +156,4 @@ def link_demo_resident_account() -> Resident | None:
     )
     if record is None:
         return None
-    record.user = account
-    record.save(update_fields=["user", "updated_at"])
-    record_event(
-        EventType.RESIDENT_UPDATED,
-        actor=None,
-        obj=record,
-        summary={"fields": ["user"]},
-    )
-    return record
+    return do_link_resident_account(record, account, actor=None)

@@ -67,6 +67,12 @@ def visible_tags(user: Any) -> QuerySet[Tag]:
     return tags
 
 
+def offered_tags(user: Any) -> QuerySet[Tag]:
+    """The tags a form or an import offers ``user``: visible and active. A deactivated tag
+    stays on the records that carry it (``visible_tags`` still shows it) but is not set anew."""
+    return visible_tags(user).filter(is_active=True)
+
+
 def residents_for(user: Any) -> QuerySet[Resident]:
     """Every record ``user`` may see, with ``visible_tags`` prefetched."""
     if not can(user, "residents.view_resident"):

@@ -20,6 +20,8 @@ import rules
 
 from gongzhi.accounts.models import Role
 from gongzhi.accounts.predicates import has_role, is_in_jurisdiction
+from gongzhi.core.scoping import scope_of
+from gongzhi.regions.models import CODE_LENGTH, Level
 
 is_registry_keeper = has_role(
     Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.TOWNSHIP_STAFF, Role.COUNTY_STAFF
@@ -72,3 +74,30 @@ rules.add_perm(
     "residents.record_visit",
     is_in_jurisdiction & ((is_grid_worker & works_in_grid) | is_community_staff_or_above),
 )
+
+
+# --- Tags (标签管理) and portal accounts --------------------------------------------------
+# Tags are league-wide configuration: the care categories of R3.5b are seeded, others are
+# added as needed. Staff at county level and above (旗县市/盟工作人员, the county_staff role)
+# create, rename, deactivate and re-activate them. Whether a tag is sensitive decides who
+# sees it in every county, so once a tag exists only league-level staff (acting with the
+# whole league as their scope) may change that flag: a county user cannot strip the
+# R3.5b tags (mental disorder, community correction, released prisoner) of their
+# protection. A county user sets the flag only when creating a new tag.
+
+
+@rules.predicate
+def acts_league_wide(user: Any) -> bool:
+    """The user acts with the whole league as their jurisdiction (a 盟-level account)."""
+    scope = scope_of(user)
+    return scope.isdigit() and len(scope) <= CODE_LENGTH[Level.LEAGUE]
+
+
+is_county_staff = has_role(Role.COUNTY_STAFF)
+
+rules.add_perm("residents.manage_tags", is_county_staff)
+rules.add_perm("residents.change_tag_sensitivity", is_county_staff & acts_league_wide)
+
+# Linking a resident's portal account (门户账号) to their record: community staff and above
+# with jurisdiction over the record — the people who know the resident in person.
+rules.add_perm("residents.link_account", is_community_staff_or_above & is_in_jurisdiction)

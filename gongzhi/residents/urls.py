@@ -19,4 +19,6 @@ urlpatterns = [
     # Import and export (urls_exchange.py), visits and migrants (urls_visits.py).
     path("", include("gongzhi.residents.urls_exchange")),
     path("", include("gongzhi.residents.urls_visits")),
+    # Tag configuration and portal accounts (urls_tags.py).
+    path("", include("gongzhi.residents.urls_tags")),
 ]

@@ -202,7 +202,7 @@ _RESIDENT_FIELDS = (
 def resident_create(request: HttpRequest, pk: int) -> HttpResponse:
     household = queries.access_household(request.user, pk)
     _require(request, "residents.add_resident", household)
-    form = ResidentForm(request.POST or None, tags=queries.visible_tags(request.user))
+    form = ResidentForm(request.POST or None, tags=queries.offered_tags(request.user))
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in _RESIDENT_FIELDS}
         try:
@@ -239,14 +239,14 @@ def _changeable(request: HttpRequest, pk: int) -> Resident:
 @login_required
 def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
     resident = _changeable(request, pk)
-    visible = queries.visible_tags(request.user)
+    offered = queries.offered_tags(request.user)
     initial = {
         name: getattr(resident, name)
         for name in _RESIDENT_FIELDS
         if name not in ("id_number", "phone", "tags")
     }
-    initial["tags"] = list(visible.filter(pk__in=resident.tags.values("pk")))
-    form = ResidentForm(request.POST or None, initial=initial, tags=visible, editing=True)
+    initial["tags"] = list(offered.filter(pk__in=resident.tags.values("pk")))
+    form = ResidentForm(request.POST or None, initial=initial, tags=offered, editing=True)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in _RESIDENT_FIELDS}
         for name in ("id_number", "phone"):
@@ -257,8 +257,8 @@ def resident_edit(request: HttpRequest, pk: int) -> HttpResponse:
             for name in ("sex", "birth_date"):
                 if data[name] == getattr(resident, name):
                     del data[name]
-        # Sensitive tags the editor cannot see stay as they are.
-        hidden = list(resident.tags.exclude(pk__in=visible.values("pk")))
+        # Sensitive tags the editor cannot see, and deactivated tags, stay as they are.
+        hidden = list(resident.tags.exclude(pk__in=offered.values("pk")))
         data["tags"] = [*data["tags"], *hidden]
         try:
             actions.do_update_resident(

@@ -152,7 +152,7 @@ class TestDemoLink:
         assert linked.user is not None and linked.user.username == "demo_resident"
         assert Resident.objects.get(pk=alone.pk).user is None
         events = Event.objects.filter(
-            type=EventType.RESIDENT_UPDATED, object_id=str(first.pk), summary={"fields": ["user"]}
+            type=EventType.RESIDENT_ACCOUNT_LINKED, object_id=str(first.pk), actor__isnull=True
         )
         assert events.count() == 1
 

@@ -65,6 +65,17 @@ def write_csv(
     return path
 
 
+def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADERS)
+    for values in rows:
+        sheet.append([values.get(name, "") for name in HEADERS])
+    workbook.save(path)
+    return path
+
+
 def read_errors(path: str) -> list[dict[str, str]]:
     with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
@@ -128,14 +139,9 @@ class TestValidRows:
         rows = household_rows()
         gbk = write_csv(tmp_path / "gbk.csv", rows[:1], encoding="gb18030")
         assert do_import_residents(gbk, actor=personas.staff_a).created == 1
-        workbook = openpyxl.Workbook()
-        sheet = workbook.active
-        assert sheet is not None
-        sheet.append(HEADERS)
-        for values in rows[1:]:
-            sheet.append([values.get(name, "") for name in HEADERS])
-        workbook.save(tmp_path / "b.xlsx")
-        summary = do_import_residents(tmp_path / "b.xlsx", actor=personas.staff_a)
+        summary = do_import_residents(
+            write_xlsx(tmp_path / "b.xlsx", rows[1:]), actor=personas.staff_a
+        )
         assert (summary.created, summary.rejected) == (2, 0)
         assert Resident.objects.count() == 3
 
@@ -302,6 +308,33 @@ class TestBadFiles:
         path.write_text("lorem ipsum\n" * 1000, encoding="utf-8")
         self.expect_refused(path, personas, "表头缺少必填列")
 
+    def test_merged_cells_are_refused_naming_the_first(self, personas: Any, tmp_path: Path) -> None:
+        path = write_xlsx(tmp_path / "a.xlsx", [row(), row(户号="H-A-0001", 与户主关系="配偶")])
+        workbook = openpyxl.load_workbook(path)
+        sheet = workbook.active
+        assert sheet is not None
+        sheet.merge_cells("D2:D3")  # one 户号 for the household, as people do
+        workbook.save(path)
+        self.expect_refused(path, personas, "合并单元格（如 D2）")
+
+    def test_formulas_are_refused(self, personas: Any, tmp_path: Path) -> None:
+        path = write_xlsx(tmp_path / "a.xlsx", [row()])
+        workbook = openpyxl.load_workbook(path)
+        sheet = workbook.active
+        assert sheet is not None
+        sheet["A2"] = '=CONCATENATE("乌","云")'
+        workbook.save(path)
+        self.expect_refused(path, personas, "含有公式")
+
+    def test_a_formula_on_another_sheet_does_not_matter(
+        self, personas: Any, tmp_path: Path
+    ) -> None:
+        path = write_xlsx(tmp_path / "a.xlsx", [row()])
+        workbook = openpyxl.load_workbook(path)
+        workbook.create_sheet("说明")["A1"] = "=1+1"
+        workbook.save(path)
+        assert do_import_residents(path, actor=personas.staff_a).created == 1
+
 
 class TestDryRunAndCommand:
     def test_a_dry_run_changes_nothing_but_reports_and_writes_errors(
@@ -370,6 +403,29 @@ class TestTagsAndInterruption:
         assert set(resident.tags.values_list("name", flat=True)) == {"退役军人", "精神障碍患者"}
         assert Tag.objects.filter(name="精神障碍患者", is_sensitive=True).exists()
 
+    def test_a_deactivated_tag_is_refused_and_kept_where_it_is(
+        self, personas: Any, tmp_path: Path
+    ) -> None:
+        from gongzhi.residents.models import Tag
+
+        number = new_id()
+        path = write_csv(tmp_path / "a.csv", [row(证件号码=number, 标签="退役军人")])
+        assert do_import_residents(path, actor=personas.staff_a).created == 1
+        Tag.objects.filter(name="退役军人").update(is_active=False)
+        refused = do_import_residents(
+            write_csv(tmp_path / "b.csv", [row(证件号码=number, 标签="退役军人,独居老人")]),
+            actor=personas.staff_a,
+        )
+        assert refused.rejected == 1
+        assert "标签“退役军人”已停用" in read_errors(refused.error_file)[0][ERROR_COLUMN]
+        summary = do_import_residents(
+            write_csv(tmp_path / "c.csv", [row(证件号码=number, 标签="独居老人")]),
+            actor=personas.staff_a,
+        )
+        assert summary.updated == 1
+        resident = Resident.objects.get()
+        assert set(resident.tags.values_list("name", flat=True)) == {"退役军人", "独居老人"}
+
     def test_an_interrupted_import_keeps_committed_batches_and_completes_when_rerun(
         self, personas: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
@@ -395,3 +451,63 @@ class TestTagsAndInterruption:
         summary = do_import_residents(path, actor=personas.staff_a)
         assert (summary.created, summary.unchanged, summary.rejected) == (4, 2, 0)
         assert Resident.objects.count() == 6
+
+
+@pytest.mark.django_db(transaction=True)
+class TestBulkLoad:
+    """A large first load rebuilds the secondary indexes after the rows (core.bulkload)."""
+
+    @staticmethod
+    def index_names() -> set[str]:
+        from gongzhi.core.bulkload import secondary_indexes
+
+        return {name for name, _sql in secondary_indexes(Resident._meta.db_table)}
+
+    def test_a_bulk_load_imports_the_same_and_puts_every_index_back(
+        self, personas: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from gongzhi.core.bulkload import deferred_indexes as real_deferred
+        from gongzhi.core.models import DeferredIndex
+        from gongzhi.residents import importing
+
+        before = self.index_names()
+        assert "resident_initials" in before
+        seen_during: list[set[str]] = []
+
+        def spying(*models: Any) -> Any:
+            context = real_deferred(*models)
+
+            class Spy:
+                def __enter__(self) -> int:
+                    dropped = context.__enter__()
+                    seen_during.append(TestBulkLoad.index_names())
+                    return dropped
+
+                def __exit__(self, *exc: Any) -> Any:
+                    return context.__exit__(*exc)
+
+            return Spy()
+
+        monkeypatch.setattr(importing, "BULK_MIN_ROWS", 3)
+        monkeypatch.setattr(importing, "deferred_indexes", spying)
+        path = write_csv(tmp_path / "a.csv", [*household_rows(), row(户号="H2")])
+        summary = do_import_residents(path, actor=personas.staff_a)
+        assert (summary.created, summary.rejected) == (4, 0)
+        assert seen_during == [set()]  # every secondary index was away during the load
+        assert self.index_names() == before
+        assert not DeferredIndex.objects.exists()
+
+    def test_indexes_left_by_a_killed_load_are_rebuilt_by_the_next_import(
+        self, personas: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from gongzhi.core import bulkload
+
+        before = self.index_names()
+        # A killed process never reaches the rebuild.
+        monkeypatch.setattr(bulkload, "restore_deferred_indexes", lambda: 0)
+        with pytest.raises(KeyboardInterrupt), bulkload.deferred_indexes(Resident):
+            raise KeyboardInterrupt
+        monkeypatch.undo()
+        assert self.index_names() == set()
+        do_import_residents(write_csv(tmp_path / "a.csv", [row()]), actor=personas.staff_a)
+        assert self.index_names() == before
