@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "gongzhi.accounts",
     "gongzhi.organisations",
     "gongzhi.residents",
+    "gongzhi.cases",
     "gongzhi.console",
     "gongzhi.portal",
     "gongzhi.api",

@@ -19,7 +19,7 @@ from gongzhi.core.scoping import ScopedQuerySet
 
 class EventType(models.IntegerChoices):
     """Event types, numbered by area: 1xxx authentication, 2xxx accounts, 3xxx regions,
-    4xxx personal data, 5xxx organisations, 6xxx system. Numbers are never reused."""
+    4xxx personal data, 5xxx organisations, 6xxx system, 7xxx cases. Numbers are never reused."""
 
     LOGIN = 1001, _("登录成功")
     LOGIN_FAILED = 1002, _("登录失败")
@@ -69,6 +69,23 @@ class EventType(models.IntegerChoices):
     LEDGER_ARCHIVED = 6003, _("归档审计日志")
     SETTING_CHANGED = 6010, _("修改系统设置")
     DEMO_DATA_CREATED = 6020, _("生成演示数据")
+    CASE_SUBMITTED = 7001, _("提交办件")
+    CASE_ACCEPTED = 7002, _("受理办件")
+    CASE_REFUSED = 7003, _("不予受理办件")
+    CASE_DISPATCHED = 7004, _("派遣办件")
+    CASE_FEEDBACK = 7005, _("办件处置反馈")
+    CASE_CLOSED = 7006, _("办件核查结案")
+    CASE_REWORKED = 7007, _("办件返工")
+    CASE_ESCALATED = 7008, _("办件上报")
+    CASE_DEFERRED = 7009, _("办件挂账")
+    CASE_RESUMED = 7010, _("办件恢复办理")
+    CASE_EXTENSION_REQUESTED = 7011, _("申请办件延期")
+    CASE_EXTENSION_DECIDED = 7012, _("审批办件延期")
+    CASE_MERGED = 7013, _("办件并单")
+    CASE_REOPENED = 7014, _("办件重新办理")
+    CASE_RATED = 7015, _("办件评价")
+    CASES_SWEPT = 7020, _("办件期限巡检")
+    CASE_CATEGORIES_SEEDED = 7030, _("初始化办件事项")
 
 
 class Outcome(models.TextChoices):
@@ -85,6 +102,7 @@ EVENT_AREAS: dict[int, Any] = {
     4: _("个人信息"),
     5: _("组织机构"),
     6: _("系统与审计"),
+    7: _("办件"),
 }
 
 

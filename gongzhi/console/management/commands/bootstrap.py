@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from gongzhi.cases.seed import seed_categories
 from gongzhi.regions.models import Region
 
 
@@ -28,5 +29,7 @@ class Command(BaseCommand):
             self.stdout.write(f"行政区划已存在（{Region.objects.count()} 条），跳过导入")
         else:
             call_command("load_regions", stdout=self.stdout)
+        # The case categories are base data, not demo data: seeded on every run, idempotently.
+        self.stdout.write(str(seed_categories()))
         if not options["no_demo"]:
             call_command("demo_data", stdout=self.stdout)
