@@ -1,29 +1,39 @@
 """Create the demo data set on top of the real division tree.
 
 Idempotent: places, organisations, accounts and residents that already exist are kept.
-Demo residents are registered one by one through the registry's actions, which suits a
-demo of a few hundred people; a league-sized synthetic population (1.42 million) needs the
-bulk path that arrives with the residents import, so larger numbers are refused.
+Up to ``SMALL_DEMO_RESIDENTS`` residents are registered one by one through the registry's
+actions in the demo communities (``make run``). A larger number — up to the league's
+1.42 million and beyond, for benchmarks — is a synthetic population over every community
+of the division tree (``residents.synthetic``), written to a CSV under ``var/demo/`` and
+loaded by the residents import (validation, encryption, indexes, ledger) — the bulk path.
+The same seed gives the same people, so a second run changes nothing.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from gongzhi.accounts.demo import DEMO_NOTE, create_demo_accounts
+from gongzhi.core.progress import print_progress
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
 from gongzhi.organisations.demo import create_demo_members
 from gongzhi.organisations.seed import seed_organisations
 from gongzhi.regions.demo import create_demo_places
-from gongzhi.regions.models import Region
+from gongzhi.regions.models import Level, Region
 from gongzhi.residents.demo import create_demo_residents
+from gongzhi.residents.importing import do_import_residents
 from gongzhi.residents.portal import link_demo_resident_account
+from gongzhi.residents.synthetic import write_population_csv
 
-MAX_DEMO_RESIDENTS = 5_000
+SMALL_DEMO_RESIDENTS = 5_000
+MAX_DEMO_RESIDENTS = 3_000_000
 
 
 class Command(BaseCommand):
@@ -31,17 +41,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--residents", type=int, default=60, help="演示居民人数（在演示社区中生成，默认 60）"
+            "--residents",
+            type=int,
+            default=60,
+            help=(
+                f"演示居民人数（默认 60；不超过 {SMALL_DEMO_RESIDENTS} 人时在演示社区中逐个登记，"
+                "更多时在全盟各社区生成合成人口并批量导入）"
+            ),
         )
         parser.add_argument("--seed", type=int, default=0, help="随机种子，相同种子生成相同数据")
         parser.add_argument("--quiet-accounts", action="store_true", help="不打印演示账号")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 <= options["residents"] <= MAX_DEMO_RESIDENTS:
-            raise CommandError(
-                f"--residents 须在 0 到 {MAX_DEMO_RESIDENTS} 之间："
-                "更大规模的合成人口须用批量导入生成（尚未提供）"
-            )
+            raise CommandError(f"--residents 须在 0 到 {MAX_DEMO_RESIDENTS} 之间")
         if not Region.objects.exists():
             raise CommandError("尚未导入行政区划：请先运行 manage.py load_regions")
         with transaction.atomic():
@@ -50,7 +63,10 @@ class Command(BaseCommand):
             places = create_demo_places(seed=options["seed"])
             organisations = seed_organisations()
             members = create_demo_members()
-            residents = create_demo_residents(n=options["residents"], seed=options["seed"])
+            small = options["residents"] <= SMALL_DEMO_RESIDENTS
+            residents = create_demo_residents(
+                n=options["residents"] if small else 60, seed=options["seed"]
+            )
             # The demo resident account sees a household in the portal.
             link_demo_resident_account()
             new_places = "新建网格 {grids}、小区 {compounds}、楼栋 {buildings}".format(**places)
@@ -67,8 +83,39 @@ class Command(BaseCommand):
             f"演示数据就绪：{new_places}；{organisations}；{members}；"
             f"新登记居民 {residents.residents} 人（{residents.households} 户）"
         )
+        if not small:
+            self.load_population(options["residents"], options["seed"])
         if not options["quiet_accounts"]:
             self.stdout.write("演示账号（仅供本机演示，生产环境请勿创建）：")
             for username, password, role, region in accounts:
                 self.stdout.write(f"  {username:<18} {password:<14} {role}（{region}）")
             self.stdout.write(DEMO_NOTE)
+
+    def load_population(self, n: int, seed: int) -> None:
+        """A synthetic population of ``n`` over the whole league, through the import."""
+        communities = list(
+            Region.objects.filter(level=Level.COMMUNITY)
+            .order_by("region_code")
+            .values_list("region_code", flat=True)
+        )
+        directory = Path(settings.VAR_DIR) / "demo"
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"population-{n}-{seed}.csv"
+        if not path.exists():
+            self.stderr.write(f"正在生成 {n:,} 名合成居民：{path}")
+            partial = path.with_suffix(".partial")
+            write_population_csv(partial, n, seed, communities, today=timezone.localdate())
+            partial.replace(path)
+        self.stderr.write("正在批量导入……")
+        summary = do_import_residents(
+            path,
+            actor=None,
+            on_progress=lambda done, total: print_progress(
+                self.stderr, done, total, label="导入居民"
+            ),
+        )
+        self.stdout.write(
+            f"合成人口：{summary.rows} 行，新增 {summary.created}，未变 {summary.unchanged}，"
+            f"修改 {summary.updated}，拒绝 {summary.rejected}"
+            + (f"（错误文件 {summary.error_file}）" if summary.rejected else "")
+        )
