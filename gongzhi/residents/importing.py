@@ -919,10 +919,15 @@ class _Importer:
     ) -> None:
         through = Resident.tags.through
         with transaction.atomic():
-            Household.objects.bulk_create([info.obj for info in new_households if info.obj])
+            _insert(Household, [info.obj for info in new_households if info.obj])
+            created = dict(
+                Household.objects.filter(
+                    number__in=[info.number for info in new_households]
+                ).values_list("number", "pk")
+            )
             for info in new_households:
                 assert info.obj is not None
-                info.pk = info.obj.pk
+                info.pk = info.obj.pk = created[info.number]
             residents = [row.resident for row in creates if row.resident is not None]
             for resident in residents:
                 if resident.household_id is None:

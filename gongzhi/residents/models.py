@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from gongzhi.core import codes
@@ -241,11 +240,10 @@ class Resident(models.Model):
         verbose_name_plural = _("居民")
         ordering = ["region_code", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["id_number_index"],
-                condition=~Q(id_number_index=""),
-                name="resident_id_number_unique",
-            ),
+            # Not partial: a partial unique index serves only queries that repeat its
+            # condition, so lookups by blind index (duplicates, imports, search by ID)
+            # scanned the table. Every record has an ID number.
+            models.UniqueConstraint(fields=["id_number_index"], name="resident_id_number_unique"),
         ]
         indexes = [
             models.Index(fields=["region_code", "id"], name="resident_region_id"),

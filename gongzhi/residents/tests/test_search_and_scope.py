@@ -99,6 +99,28 @@ class TestSearchKeys:
             queries.access_resident(personas.staff_b, people["zhang"].pk)
 
 
+class TestNamePrefixAndLongLists:
+    def test_a_name_is_found_by_its_beginning_through_the_index(
+        self, personas: Personas, people: dict[str, Resident]
+    ) -> None:
+        assert found(personas.county_admin, "张三") == {"张三", "张三丰"}
+        assert found(personas.county_admin, "张") == {"张三", "张三丰"}
+        assert found(personas.county_admin, "三丰") == set()  # a prefix, not "contains"
+
+    def test_a_huge_list_is_counted_only_up_to_the_cap(
+        self, personas: Personas, people: dict[str, Resident], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        from gongzhi.accounts.testing import client_for
+        from gongzhi.core import pagination
+
+        resident_in(household_in(COMMUNITY_A), name="李四", id_number=new_id())
+        monkeypatch.setattr(pagination, "COUNT_CAP", 1)
+        page = queries.search_residents(personas.county_admin, "")
+        assert page.paginator.count == 2 and page.paginator.capped  # type: ignore[attr-defined]
+        html = client_for(personas.county_admin).get("/console/residents/").content.decode()
+        assert "超过 1 人，只列出前 1 人" in html
+
+
 class TestMinors:
     @pytest.fixture
     def child(self, personas: Personas) -> Resident:
