@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from gongzhi.cases.seed import seed_categories
+from gongzhi.core.bulkload import restore_deferred_indexes
 from gongzhi.regions.models import Region
 
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("数据库已迁移")
+        rebuilt = restore_deferred_indexes()  # left by a bulk import that was killed
+        if rebuilt:
+            self.stdout.write(f"已重建上次批量导入中断时未恢复的索引 {rebuilt} 个")
         if Region.objects.exists():
             self.stdout.write(f"行政区划已存在（{Region.objects.count()} 条），跳过导入")
         else:
