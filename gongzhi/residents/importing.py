@@ -26,9 +26,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import multiprocessing
+import os
 import re
 import uuid
 import zipfile
+from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
@@ -79,9 +82,12 @@ from gongzhi.residents.actions import (
     pinyin_of,
 )
 from gongzhi.residents.enums import HOUSEHOLDER, ResidenceSituation, ResidentStatus
-from gongzhi.residents.models import ID_PURPOSE, PHONE_PURPOSE, Household, Resident, Tag
+from gongzhi.residents.models import PHONE_PURPOSE, Household, Resident, Tag
 
 BATCH_SIZE = 2000
+# A file this long has its rows prepared (validated, encrypted, indexed) by worker
+# processes while this one writes (``import_workers``): below it, starting them costs more.
+PARALLEL_MIN_ROWS = 20_000
 # A file at least this long, into a registry no larger than the file, is a bulk load: the
 # residents' and households' secondary indexes are rebuilt after the rows instead of row
 # by row (gongzhi.core.bulkload explains why and how a killed load is recovered).
@@ -589,6 +595,7 @@ class _Row:
     building: Building | None = None
     tag_ids: set[int] | None = None
     errors: list[str] = field(default_factory=list)
+    pending: _Errors | None = None  # field errors found without the database
 
     def reject(self, column: str, reason: str) -> None:
         self.errors.append(
@@ -599,8 +606,18 @@ class _Row:
 
 def _clean_row(row: _Row, lookups: _Lookups, present: set[str]) -> None:
     """Validate one row on its own, as ``do_register_resident`` would; fill ``row``."""
+    _clean_fields(row)
+    _clean_places(row, lookups, present)
+
+
+def _clean_fields(row: _Row) -> None:
+    """The part of a row's checks that needs no database, and the row's encryption,
+    indexes and pinyin: what worker processes do for a large file (``_prepared``).
+
+    Errors wait in ``row.pending`` for ``_clean_places``, which adds the place's.
+    """
     v = row.values
-    errors = _Errors()
+    errors = row.pending = _Errors()
     name = _clean_name(v["name"], errors)
     kind, document, sex, birth = _identity(
         v.get("doc_type") or "citizen_id",
@@ -644,6 +661,20 @@ def _clean_row(row: _Row, lookups: _Lookups, present: set[str]) -> None:
         errors.add("household", _("户号不能为空"))
     elif len(number) > 32:
         errors.add("household", _("户号不能超过 32 个字符"))
+    if document is not None and not errors.errors:
+        _set_document(resident, document)
+        _set_phone(resident, row.phone)
+        resident.name_pinyin, resident.name_initials = _pinyin(name)
+        row.document = document
+        row.key = resident.id_number_index
+        row.resident = resident
+
+
+def _clean_places(row: _Row, lookups: _Lookups, present: set[str]) -> None:
+    """The checks that need the database: the place, compound, building and tags."""
+    v = row.values
+    errors = row.pending or _Errors()
+    row.pending = None
     code = v["place"]
     if not code:
         errors.add("place", _("所在区划代码不能为空"))
@@ -692,11 +723,15 @@ def _clean_row(row: _Row, lookups: _Lookups, present: set[str]) -> None:
         column = FIELD_COLUMNS.get(key, key)
         for message in messages:
             row.reject(column, str(message))
-    if row.errors or document is None:
-        return
-    row.document = document
-    row.key = blind_index(document.number, purpose=ID_PURPOSE)
-    row.resident = resident
+    if row.errors:
+        row.document, row.key, row.resident = None, "", None
+
+
+def _prepared(rows: list[_Row]) -> list[_Row]:
+    """``_clean_fields`` for a chunk of rows (a worker process's task)."""
+    for row in rows:
+        _clean_fields(row)
+    return rows
 
 
 # Optional columns: a file without the column leaves the stored value alone.
@@ -837,9 +872,6 @@ class _Importer:
     def prepare_create(self, row: _Row, household: _HouseholdInfo) -> None:
         resident = row.resident
         assert resident is not None and row.document is not None
-        _set_document(resident, row.document)
-        _set_phone(resident, row.phone)
-        resident.name_pinyin, resident.name_initials = _pinyin(resident.name)
         resident.tags_wanted = bool(row.tag_ids)
         resident.region_code = household.region_code
         if household.obj is not None:
@@ -998,6 +1030,49 @@ class _Importer:
                 )
 
 
+def import_workers() -> int:
+    """How many processes prepare rows for a large import (0: the importing process alone).
+
+    ``settings.IMPORT_WORKERS`` when set, else one per core beyond the first: the importing
+    process itself keeps a core for the database work.
+    """
+    configured = getattr(settings, "IMPORT_WORKERS", None)
+    if configured is not None:
+        return max(0, int(configured))
+    return max(0, (os.cpu_count() or 1) - 1)
+
+
+def _chunks(rows: Iterator[list[str]], indexes: list[tuple[str, int]]) -> Iterator[list[_Row]]:
+    """The file's non-empty rows as ``_Row`` objects, ``BATCH_SIZE`` at a time."""
+    batch: list[_Row] = []
+    line = 1
+    for cells in rows:
+        line += 1
+        if not any(cells):
+            continue
+        values = {key: cells[index] if index < len(cells) else "" for key, index in indexes}
+        batch.append(_Row(line=line, cells=cells, values=values))
+        if len(batch) >= BATCH_SIZE:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _in_parallel(pool: Any, chunks: Iterator[list[_Row]], *, depth: int) -> Iterator[list[_Row]]:
+    """``_prepared`` over ``chunks`` in ``pool``, in order, at most ``depth`` chunks ahead.
+
+    (``Pool.imap`` would read the whole file into its task queue: memory must stay flat.)
+    """
+    pending: deque[Any] = deque()
+    for chunk in chunks:
+        pending.append(pool.apply_async(_prepared, (chunk,)))
+        if len(pending) >= depth:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
+
+
 def default_error_path() -> Path:
     directory = Path(settings.VAR_DIR) / "imports"
     return directory / f"residents-errors-{timezone.now():%Y%m%d-%H%M%S}-{uuid.uuid4().hex[:8]}.csv"
@@ -1046,36 +1121,33 @@ def do_import_residents(
     importer.present = {COLUMNS[name] for name in positions}
     indexes = [(COLUMNS[name], index) for name, index in positions.items()]
     data_total = max(total - 1, 0) or None
-    batch: list[_Row] = []
-    line = 1
     with ExitStack() as stack:
         if bulk:
             stack.enter_context(deferred_indexes(Resident, Household))
         stack.callback(importer.close)
-        for cells in rows:
-            line += 1
-            if not any(cells):
-                continue
-            values = {key: cells[index] if index < len(cells) else "" for key, index in indexes}
-            row = _Row(line=line, cells=cells, values=values)
-            summary.rows += 1
-            _clean_row(row, importer.lookups, importer.present)
-            if row.key:
-                digest = bytes.fromhex(row.key)
-                if digest in importer.seen:
-                    row.reject(FIELD_COLUMNS["id_number"], _("证件号码在文件中重复出现"))
-                else:
-                    importer.seen.add(digest)
-            batch.append(row)
-            if len(batch) >= BATCH_SIZE:
-                importer.run_batch(batch)
-                batch = []
-                if on_progress is not None:
-                    on_progress(summary.rows, data_total)
+        chunks = _chunks(rows, indexes)
+        workers = import_workers() if total > PARALLEL_MIN_ROWS else 0
+        if workers:
+            # Forked after every lookup cache is built; the children only compute.
+            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(workers))
+            prepared = _in_parallel(pool, chunks, depth=2 * workers + 1)
+        else:
+            prepared = map(_prepared, chunks)
+        for batch in prepared:
+            summary.rows += len(batch)
+            for row in batch:
+                _clean_places(row, importer.lookups, importer.present)
+                if row.key:
+                    digest = bytes.fromhex(row.key)
+                    if digest in importer.seen:
+                        row.reject(FIELD_COLUMNS["id_number"], _("证件号码在文件中重复出现"))
+                    else:
+                        importer.seen.add(digest)
+            importer.run_batch(batch)
+            if on_progress is not None:
+                on_progress(summary.rows, data_total)
         if summary.rows == 0:
             raise ImportFileError(_("文件中没有数据行（只有表头）"))
-        if batch:
-            importer.run_batch(batch)
         if on_progress is not None:
             on_progress(summary.rows, summary.rows)
     if not dry_run:

@@ -511,3 +511,40 @@ class TestBulkLoad:
         assert self.index_names() == set()
         do_import_residents(write_csv(tmp_path / "a.csv", [row()]), actor=personas.staff_a)
         assert self.index_names() == before
+
+
+class TestParallelPreparation:
+    """A large file's rows are prepared by worker processes; the outcome is the same."""
+
+    def test_workers_give_the_same_records_errors_and_order_as_one_process(
+        self,
+        personas: Any,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        settings: Any,
+    ) -> None:
+        from gongzhi.residents import importing
+
+        rows = [
+            *household_rows(),
+            row(户号="H2", 证件号码="110105194912310021"),  # bad check digit
+            row(户号="H3", 民族="火星族"),
+            row(户号="H4", 所在区划代码=COMMUNITY_B),  # outside staff_a's community
+        ]
+        rows.append(dict(rows[0], 户号="H5"))  # the same ID twice in the file
+        monkeypatch.setattr(importing, "BATCH_SIZE", 2)
+        monkeypatch.setattr(importing, "PARALLEL_MIN_ROWS", 0)
+        settings.IMPORT_WORKERS = 2
+        path = write_csv(tmp_path / "a.csv", rows)
+        summary = do_import_residents(path, actor=personas.staff_a)
+        parallel_errors = read_errors(summary.error_file)
+        assert (summary.rows, summary.created, summary.rejected) == (7, 3, 4)
+        created = sorted(Resident.objects.values_list("name", "id_number_index"))
+
+        Resident.objects.all().delete()
+        Household.objects.all().delete()
+        settings.IMPORT_WORKERS = 0
+        serial = do_import_residents(path, actor=personas.staff_a)
+        assert (serial.rows, serial.created, serial.rejected) == (7, 3, 4)
+        assert read_errors(serial.error_file) == parallel_errors
+        assert sorted(Resident.objects.values_list("name", "id_number_index")) == created
