@@ -338,11 +338,19 @@ def _refuse(exc: DjangoValidationError) -> ApiError:
 
 
 def _filter_residents(user: Any, filters: ResidentFilters) -> QuerySet[Resident]:
-    """The console's search (``queries.search_filter``) and filters, in list order."""
+    """The console's search (``queries.search_plan``) and filters, in the plan's order."""
     queryset = queries.residents_for(user)
+    ordering: tuple[str, ...] = ("region_code", "id")
     if filters.q.strip():
-        condition = queries.search_filter(filters.q)
-        queryset = queryset.filter(condition) if condition is not None else queryset.none()
+        plan = queries.search_plan(filters.q)
+        if (
+            plan is not None
+            and plan.fallback is not None
+            and not queryset.filter(plan.condition).exists()
+        ):
+            plan = plan.fallback
+        queryset = queryset.filter(plan.condition) if plan is not None else queryset.none()
+        ordering = plan.ordering if plan is not None else ordering
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.tag:
@@ -351,7 +359,7 @@ def _filter_residents(user: Any, filters: ResidentFilters) -> QuerySet[Resident]
         queryset = queryset.filter(tags=tag_pk) if tag_pk else queryset.none()
     if filters.region:
         queryset = queryset.filter(within(filters.region))
-    return queryset.select_related("household").order_by("region_code", "id")
+    return queryset.select_related("household").order_by(*ordering)
 
 
 class _LazyList:

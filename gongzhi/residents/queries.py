@@ -8,14 +8,16 @@ Three rules apply on top of the code-prefix scope (DESIGN rule 2):
   see (``visible_tags``) and cannot be filtered on;
 - lists never decrypt: they show the masked columns.
 
-Search keys (``search_residents``): Chinese characters search the name (prefix); letters search
-the full pinyin or the initials (prefix); 4–6 digits (or digits ending in X) search the
-tails of ID numbers, and 4 digits also the tail of phone numbers, through their HMAC tail
-indexes; a full ID number or phone number is looked up by its blind index.
+Search keys (``search_residents``, ``SearchPlan``): Chinese characters search the name
+(prefix); letters with a vowel the full pinyin, else the initials (prefix); 4–6 digits (or
+digits ending in X) search the tails of ID numbers, and 4 digits also the tail of phone
+numbers, through their HMAC tail indexes; a full ID number or phone number is looked up
+by its blind index.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -132,31 +134,63 @@ def _is_cjk(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
 
 
-def search_filter(q: str) -> Q | None:
-    """The filter for a search text, or ``None`` when it matches nothing searchable."""
+@dataclass(frozen=True)
+class SearchPlan:
+    """How to find a search text: the condition, and the order that its index gives.
+
+    Results come in the order of the index the condition uses — a name search by name, a
+    pinyin search by pinyin — so the database reads the index in order and stops after
+    one page, whatever the jurisdiction's size. (Ordered by place instead, it would
+    collect every match and sort it: a county's "王" is ten thousand rows.)
+    """
+
+    condition: Q
+    ordering: tuple[str, ...] = ("region_code", "id")
+    # Tried when the plan finds nobody: "alt" may be the initials of 阿拉坦.
+    fallback: SearchPlan | None = None
+
+
+VOWELS = frozenset("aeiouv")
+
+
+def search_plan(q: str) -> SearchPlan | None:
+    """The plan for a search text, or ``None`` when it matches nothing searchable."""
     q = q.strip()[:MAX_QUERY_LENGTH]
     if not q:
         return None
     if _is_cjk(q):
         # A prefix, as an index range: 张 finds every 张, 巴特 finds 巴特尔. (``contains``
         # would scan the whole jurisdiction: 1.4 million names at league level.)
-        return _prefix("name", q)
+        return SearchPlan(_prefix("name", q), ("name", "region_code", "id"))
     compact = normalise_id_number(q)
     if compact.isascii() and compact.isalpha():
         letters = compact.lower()
-        return _prefix("name_initials", letters) | _prefix("name_pinyin", letters)
+        initials = SearchPlan(
+            _prefix("name_initials", letters), ("name_initials", "region_code", "id")
+        )
+        if VOWELS.isdisjoint(letters):
+            return initials  # "zs": no pinyin syllable is written without a vowel
+        return SearchPlan(
+            _prefix("name_pinyin", letters), ("name_pinyin", "region_code", "id"), initials
+        )
     if compact.isascii() and compact.isalnum() and compact[:-1].isdigit():
         if len(compact) in (15, 18):
-            return Q(id_number_index=blind_index(compact, purpose=ID_PURPOSE))
+            return SearchPlan(Q(id_number_index=blind_index(compact, purpose=ID_PURPOSE)))
         if 4 <= len(compact) <= 6:
             condition = Q(**{f"id_tail{len(compact)}": tail_index(compact, purpose=ID_PURPOSE)})
             if len(compact) == 4 and compact.isdigit():
                 condition |= Q(phone_tail4=tail_index(compact, purpose=PHONE_PURPOSE))
-            return condition
+            return SearchPlan(condition)
         phone = normalise_phone(q)
         if phone and phone.isdigit() and len(phone) >= 7:
-            return Q(phone_index=blind_index(phone, purpose=PHONE_PURPOSE))
+            return SearchPlan(Q(phone_index=blind_index(phone, purpose=PHONE_PURPOSE)))
     return None
+
+
+def search_filter(q: str) -> Q | None:
+    """The condition of ``search_plan(q)``."""
+    plan = search_plan(q)
+    return None if plan is None else plan.condition
 
 
 def search_residents(
@@ -169,20 +203,31 @@ def search_residents(
 ) -> Page[Resident]:
     """A page of records in the user's jurisdiction matching the search and the filters.
 
-    Without a search text the list shows everyone in the jurisdiction. Ordered by
-    (region_code, id), the order of the scoped index.
+    Without a search text the list shows everyone in the jurisdiction, ordered by
+    (region_code, id), the order of the scoped index; a search is ordered by its key
+    (``SearchPlan``).
     """
     queryset = residents_for(user)
-    if q.strip():
-        condition = search_filter(q)
-        queryset = queryset.filter(condition) if condition is not None else queryset.none()
     if status in ResidentStatus.values:
         queryset = queryset.filter(status=status)
     if tag:
         allowed = visible_tags(user).filter(code=tag).values_list("pk", flat=True).first()
         queryset = queryset.filter(tags=allowed) if allowed else queryset.none()
-    queryset = queryset.select_related("household").order_by("region_code", "id")
-    return CappedPaginator(queryset, PAGE_SIZE).get_page(page)
+    queryset = queryset.select_related("household")
+    if not q.strip():
+        return CappedPaginator(queryset.order_by("region_code", "id"), PAGE_SIZE).get_page(page)
+    plan = search_plan(q)
+    if plan is None:
+        return CappedPaginator(queryset.none(), PAGE_SIZE).get_page(page)
+    found = CappedPaginator(
+        queryset.filter(plan.condition).order_by(*plan.ordering), PAGE_SIZE
+    ).get_page(page)
+    if found.paginator.count == 0 and plan.fallback is not None:
+        fallback = plan.fallback
+        found = CappedPaginator(
+            queryset.filter(fallback.condition).order_by(*fallback.ordering), PAGE_SIZE
+        ).get_page(page)
+    return found
 
 
 # --- Grids and visits (走访记录) ------------------------------------------------------------
