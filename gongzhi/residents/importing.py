@@ -1107,8 +1107,9 @@ def do_import_residents(
     bulk = (
         not dry_run
         and not connection.in_atomic_block  # batches must commit as they go
-        and total > BULK_MIN_ROWS
-        and total > Resident.objects.count()
+        # ``total`` counts lines, the header too: a re-import of the same file is not bulk.
+        and total - 1 > BULK_MIN_ROWS
+        and total - 1 > Resident.objects.count()
     )
     summary = ImportSummary(dry_run=dry_run)
     importer = _Importer(
