@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.paginator import Paginator
 
-COUNT_CAP = 10_000
+COUNT_CAP = 1_000
 
 
 class CappedPaginator(Paginator):
