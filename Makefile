@@ -25,6 +25,7 @@ run: setup
 	@echo "Gongzhi: http://127.0.0.1:$(PORT)/  (staff console /console/, resident portal /portal/)"
 	trap 'kill 0' EXIT; \
 	$(BIN)/python manage.py db_worker --interval 2 >var/worker.log 2>&1 & \
+	while sleep 300; do $(BIN)/python manage.py sweep_cases >>var/sweep.log 2>&1; done & \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 worker: $(STAMP)
