@@ -58,7 +58,10 @@ INSTALLED_APPS = [
     "gongzhi.organisations",
     "gongzhi.residents",
     "gongzhi.cases",
+    "gongzhi.service_requests",
+    "gongzhi.outreach",
     "gongzhi.console",
+    "gongzhi.dashboards",
     "gongzhi.portal",
     "gongzhi.api",
 ]
@@ -160,6 +163,10 @@ GONGZHI_OTP_REQUIRED_ROLES = envlist("GONGZHI_OTP_REQUIRED_ROLES", [])
 GONGZHI_API_TOKEN_TTL_HOURS = envint("GONGZHI_API_TOKEN_TTL_HOURS", 12)
 # Requests per minute from one client address to the login and token endpoints.
 GONGZHI_AUTH_RATE_PER_MINUTE = envint("GONGZHI_AUTH_RATE_PER_MINUTE", 30)
+# Open311 GeoReport v2 (/open311/v2/): public reads per client address and minute, and
+# created requests per API key and minute (django-ratelimit on the Django cache).
+GONGZHI_OPEN311_READ_RATE_PER_MINUTE = envint("GONGZHI_OPEN311_READ_RATE_PER_MINUTE", 120)
+GONGZHI_OPEN311_POST_RATE_PER_MINUTE = envint("GONGZHI_OPEN311_POST_RATE_PER_MINUTE", 60)
 # Cybersecurity Law Art. 21: audit events are kept at least six months (check ledger.E001).
 GONGZHI_LEDGER_RETENTION_DAYS = envint("GONGZHI_LEDGER_RETENTION_DAYS", 365)
 
@@ -242,7 +249,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root before collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_ROOT = Path(envstr("GONGZHI_MEDIA_ROOT", str(VAR_DIR / "media")))
+# Case attachments are served only through cases:attachment after a permission check,
+# never under a public media URL: no web server or proxy may map MEDIA_ROOT.
+# Largest image one may upload (bytes): a phone camera's photo is 2–8 MB, so 10 MB
+# takes any of them while refusing videos and scans sent by mistake.
+CASE_ATTACHMENT_MAX_BYTES = envint("GONGZHI_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# At most this many images on one case (the nine-photo grid residents know from WeChat).
+CASE_ATTACHMENT_MAX_FILES = envint("GONGZHI_ATTACHMENT_MAX_FILES", 9)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

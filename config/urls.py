@@ -17,8 +17,13 @@ urlpatterns = [
     path("console/organisations/", include("gongzhi.organisations.urls")),
     path("console/residents/", include("gongzhi.residents.urls")),
     path("console/audit/", include("gongzhi.ledger.urls")),
+    path("console/cases/", include("gongzhi.cases.urls")),
     path("console/tasks/", include("gongzhi.core.urls")),
+    path("console/open311/", include("gongzhi.service_requests.console_urls")),
+    path("console/outreach/", include("gongzhi.outreach.urls")),
+    path("console/dashboards/", include("gongzhi.dashboards.urls")),
     path("portal/", include("gongzhi.portal.urls")),
+    path("open311/v2/", include("gongzhi.service_requests.urls")),
     path("api/v1/", api.urls),
 ]
 

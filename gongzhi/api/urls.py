@@ -22,6 +22,7 @@ from ninja.renderers import JSONRenderer
 from gongzhi.api.auth import BearerAuth, me_router, token_router
 from gongzhi.api.docs import LocalSwagger
 from gongzhi.api.errors import error_response, install_exception_handlers
+from gongzhi.cases.api import router as cases_router
 from gongzhi.core.api import router as tasks_router
 from gongzhi.regions.api import router as regions_router
 from gongzhi.residents.api import router as residents_router
@@ -97,6 +98,7 @@ ROUTERS: list[tuple[str, Router, dict[str, Any]]] = [
     ("/regions", regions_router, {}),
     ("/tasks", tasks_router, {}),
     ("", residents_router, {}),
+    ("", cases_router, {}),
 ]
 
 api = GongzhiAPI(

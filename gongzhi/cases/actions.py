@@ -26,12 +26,12 @@ and imports; it defaults to the current time.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -188,12 +188,15 @@ def _append_event(
     note: str = "",
     is_internal: bool = False,
     data: dict[str, Any] | None = None,
+    seq: int | None = None,
 ) -> CaseEvent:
-    """Append one step to the timeline; the case row is locked, so ``seq`` is safe."""
-    last = CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0
+    """Append one step to the timeline; the case row is locked, so ``seq`` is safe.
+    ``seq`` is given for a case created in the same transaction (its first step is 1)."""
+    if seq is None:
+        seq = (CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0) + 1
     return CaseEvent.objects.create(
         case=case,
-        seq=last + 1,
+        seq=seq,
         action=action,
         from_status=from_status,
         to_status=case.status,
@@ -220,6 +223,19 @@ def _notify(recipients: Iterable[User | int | None], case: Case | None, text: st
     transaction.on_commit(send)
 
 
+def _notify_each(messages: Sequence[tuple[Iterable[User | int | None], Case, str]]) -> None:
+    """``_notify`` for several messages, written by one INSERT after the commit."""
+    rows = [
+        Notification(user_id=user_id, case_id=case.pk, text=text[:300])
+        for recipients, case, text in messages
+        for user_id in sorted(
+            {r if isinstance(r, int) else r.pk for r in recipients if r is not None}
+        )
+    ]
+    if rows:
+        transaction.on_commit(lambda: Notification.objects.bulk_create(rows))
+
+
 def unit_staff_ids(region_code: str, organisation_id: int | None = None) -> list[int]:
     """Accounts of the unit that answers for ``region_code`` (and of the organisation)."""
     condition = Q(region_code=region_code, role_grants__role__in=UNIT_ROLES)
@@ -231,6 +247,42 @@ def unit_staff_ids(region_code: str, organisation_id: int | None = None) -> list
         .distinct()
         .order_by("pk")[:MAX_UNIT_RECIPIENTS]
     )
+
+
+def units_staff_ids(
+    units: Iterable[tuple[str, int | None]],
+) -> dict[tuple[str, int | None], list[int]]:
+    """``unit_staff_ids`` for many units — ``(region_code, organisation_id)`` pairs — with
+    one query per ``SQL_CHUNK`` units instead of one per unit (the sweep's notifications).
+    Each unit gets the same accounts, in the same order and number, as ``unit_staff_ids``."""
+    wanted = sorted(set(units), key=lambda unit: (unit[0], unit[1] or 0))
+    answer: dict[tuple[str, int | None], list[int]] = {unit: [] for unit in wanted}
+    for start in range(0, len(wanted), SQL_CHUNK):
+        chunk = wanted[start : start + SQL_CHUNK]
+        codes = {code for code, _organisation in chunk}
+        organisations = {org for _code, org in chunk if org is not None}
+        condition = Q(region_code__in=codes, role_grants__role__in=UNIT_ROLES)
+        if organisations:
+            condition |= Q(organisation_id__in=organisations)
+        by_code: dict[str, set[int]] = {}
+        by_organisation: dict[int, set[int]] = {}
+        rows = (
+            User.objects.filter(condition, is_active=True)
+            .values_list("pk", "region_code", "organisation_id", "role_grants__role")
+            .order_by()
+            .distinct()
+        )
+        for pk, code, organisation_id, role in rows:
+            if role in UNIT_ROLES and code in codes:
+                by_code.setdefault(code, set()).add(pk)
+            if organisation_id in organisations:
+                by_organisation.setdefault(organisation_id, set()).add(pk)
+        for code, organisation_id in chunk:
+            ids = set(by_code.get(code, ()))
+            if organisation_id is not None:
+                ids |= by_organisation.get(organisation_id, set())
+            answer[(code, organisation_id)] = sorted(ids)[:MAX_UNIT_RECIPIENTS]
+    return answer
 
 
 def _unit_recipients(case: Case) -> list[int]:
@@ -291,22 +343,70 @@ def _calendar(case: Case) -> WorkCalendar:
 # --- Submitting ---------------------------------------------------------------------------
 
 
-def _next_number(now: datetime) -> str:
-    """``YYYYMMDD`` and the day's sequence in six digits: ``20261129000001``.
+# The sequence of migration cases/0003_case_number_sequence, and the day rows' table.
+TAKE_SERIAL_SQL = (
+    "SELECT nextval('cases_case_number_seq') - sequence_base "
+    "FROM cases_casenumbercounter WHERE day = %s"
+)
+START_DAY_SQL = (
+    "INSERT INTO cases_casenumbercounter (day, last, sequence_base) "
+    "VALUES (%s, 0, nextval('cases_case_number_seq')) ON CONFLICT (day) DO NOTHING"
+)
+# A day begun by the counter (numbered before the migration): go on from its last serial.
+ADOPT_DAY_SQL = (
+    "UPDATE cases_casenumbercounter SET sequence_base = nextval('cases_case_number_seq') - last "
+    "WHERE day = %s AND sequence_base IS NULL"
+)
 
-    The counter row's lock (an UPDATE) serialises numbering until the transaction ends;
-    the first case of a day creates the row, and a concurrent first loses the insert
-    race on the primary key and takes the update path.
+
+def _next_number(now: datetime) -> str:
+    """``YYYYMMDD`` and the day's serial in six digits: ``20261129000001``.
+
+    Unique, and increasing within a day in the order numbers are taken. On PostgreSQL
+    the serial comes from a sequence (``_serial_from_sequence``): no lock is held until
+    the submission commits, so concurrent submissions do not queue behind each other;
+    a submission that rolls back leaves a gap in the day's serials. On SQLite, which
+    serialises writers anyway, the day's counter row is raised (``_serial_from_counter``).
     """
     day = timezone.localtime(now).date()
+    if connection.vendor == "postgresql":
+        serial = _serial_from_sequence(day)
+    else:
+        serial = _serial_from_counter(day)
+    return f"{day:%Y%m%d}{serial:06d}"
+
+
+def _serial_from_sequence(day: date) -> int:
+    """``nextval`` minus the day's ``sequence_base``: one statement once the day has a row.
+
+    The day's first submission inserts the row with a base taken from the sequence
+    itself; every later ``nextval`` is larger, so serials start at 1 and increase. Two
+    first submissions at once: the second's insert waits for the first's row and does
+    nothing; both then read the same base. The base row commits or rolls back with the
+    submission that inserted it, and no other submission can read it before it commits.
+    A day the counter began (before the migration) gets a base that continues its serials.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(TAKE_SERIAL_SQL, [day])
+        row = cursor.fetchone()
+        if row is None or row[0] is None:
+            cursor.execute(START_DAY_SQL if row is None else ADOPT_DAY_SQL, [day])
+            cursor.execute(TAKE_SERIAL_SQL, [day])
+            row = cursor.fetchone()
+    return int(row[0])
+
+
+def _serial_from_counter(day: date) -> int:
+    """The day's counter row raised by one; its row lock (the UPDATE) serialises numbering
+    until the transaction ends. The first case of a day creates the row, and a concurrent
+    first loses the insert race on the primary key and takes the update path."""
     if not CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1):
         try:
             with transaction.atomic():
                 CaseNumberCounter.objects.create(day=day, last=1)
         except IntegrityError:
             CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = CaseNumberCounter.objects.values_list("last", flat=True).get(day=day)
-    return f"{day:%Y%m%d}{last:06d}"
+    return CaseNumberCounter.objects.values_list("last", flat=True).get(day=day)
 
 
 def _clean_category(value: Category | str | None, errors: _Errors) -> Category | None:
@@ -495,6 +595,8 @@ def do_submit_case(
     reporter_phone: str = "",
     resident: Resident | None = None,
     agent: User | None = None,
+    origin: dict[str, str] | None = None,
+    check: Callable[[Case], None] | None = None,
     request: HttpRequest | None = None,
     now: datetime | None = None,
 ) -> Case:
@@ -506,6 +608,13 @@ def do_submit_case(
     unit (R3.1a: two communities → their township). A resident is the reporter of their
     own case; staff who register it become its first-asked responsible (首问负责, R3.2e)
     and may name an agent (代办员, 全程代办). The acceptance clock starts now.
+
+    ``origin`` names the outside system a case came through when no account submits it
+    (e.g. ``{"open311_key": prefix}``); it goes into the timeline step and the ledger
+    summary, so it must not hold personal data. ``check`` is the caller's own condition
+    on the placed case (e.g. an Open311 key's jurisdiction): it is called with the
+    unsaved case after validation and before anything is written, and may raise
+    ``ValidationError``.
     """
     now = _now(now)
     # Who may submit at all, before looking at the input; where, once the place is known.
@@ -592,6 +701,8 @@ def do_submit_case(
         status=CaseStatus.SUBMITTED,
     )
     _require(actor, SUBMIT_PERMISSION, case)
+    if check is not None:
+        check(case)
     protected = protect(phone, purpose=PHONE_PURPOSE, mask=mask_phone)
     case.reporter_phone = protected.sealed
     case.reporter_phone_index = protected.blind_index
@@ -608,18 +719,24 @@ def do_submit_case(
         CaseAction.SUBMIT,
         from_status="",
         actor=actor,
-        data={"channel": channel, "assigned_region_code": assigned_code},
+        data={"channel": channel, "assigned_region_code": assigned_code, **(origin or {})},
+        seq=1,
     )
-    _notify(
-        [case.reporter],
-        case,
-        _("您的办件“%(title)s”已提交，编号 %(number)s")
-        % {"title": case.title, "number": case.number},
-    )
-    _notify(
-        unit_staff_ids(assigned_code, case.assigned_organisation_id),
-        case,
-        _("新办件待受理：%(number)s %(title)s") % {"number": case.number, "title": case.title},
+    _notify_each(
+        [
+            (
+                [case.reporter_id],
+                case,
+                _("您的办件“%(title)s”已提交，编号 %(number)s")
+                % {"title": case.title, "number": case.number},
+            ),
+            (
+                unit_staff_ids(assigned_code, case.assigned_organisation_id),
+                case,
+                _("新办件待受理：%(number)s %(title)s")
+                % {"number": case.number, "title": case.title},
+            ),
+        ]
     )
     _record(
         CaseAction.SUBMIT,
@@ -629,6 +746,7 @@ def do_submit_case(
         category=category_obj.code,
         channel=channel,
         assigned_region_code=assigned_code,
+        **(origin or {}),
     )
     return case
 
@@ -1318,3 +1436,23 @@ def do_mark_notifications_read(
     if ids is not None:
         unread = unread.filter(pk__in=list(ids))
     return unread.update(read_at=_now(now))
+
+
+# --- Personal data ------------------------------------------------------------------------
+
+
+def do_unmask_reporter_phone(
+    case: Case, *, actor: User | None, request: HttpRequest | None = None
+) -> str:
+    """显示完整号码 — the reporter's phone number in plain text, for staff who hold
+    ``cases.unmask_reporter``; every unmasking is a ``PII_UNMASKED`` ledger event
+    (DESIGN rule 4). The summary names the case, never the number."""
+    _require(actor, "cases.unmask_reporter", case)
+    record_event(
+        EventType.PII_UNMASKED,
+        actor=actor,
+        obj=case,
+        summary={"field": "reporter_phone", "number": case.number},
+        request=request,
+    )
+    return str(case.reporter_phone.reveal()) if case.reporter_phone else ""

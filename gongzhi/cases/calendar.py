@@ -89,6 +89,38 @@ class WorkCalendar:
                 chosen[day] = (len(prefix), is_workday)
         return cls({day: flag for day, (_length, flag) in chosen.items()})
 
+    @classmethod
+    def for_regions(
+        cls, region_codes: Iterable[str], since: date | None = None
+    ) -> dict[str, WorkCalendar]:
+        """``for_region`` for many jurisdictions at once, in one query (the sweep's).
+
+        ``since`` leaves out the overrides of earlier days (a deadline counted from a
+        moment on or after it never reads them). Jurisdictions with the same overrides
+        share one calendar object.
+        """
+        from gongzhi.cases.models import CalendarDay
+
+        rows = CalendarDay.objects.all()
+        if since is not None:
+            rows = rows.filter(date__gte=since)
+        by_prefix: dict[str, list[tuple[date, bool]]] = {}
+        for day, prefix, is_workday in rows.values_list("date", "region_prefix", "is_workday"):
+            by_prefix.setdefault(prefix, []).append((day, is_workday))
+        shared: dict[frozenset[tuple[date, bool]], WorkCalendar] = {}
+        calendars: dict[str, WorkCalendar] = {}
+        for code in set(region_codes):
+            chosen: dict[date, tuple[int, bool]] = {}
+            for length in range(len(code) + 1):
+                for day, is_workday in by_prefix.get(code[:length], ()):
+                    if day not in chosen or length > chosen[day][0]:
+                        chosen[day] = (length, is_workday)
+            overrides = frozenset((day, flag) for day, (_length, flag) in chosen.items())
+            if overrides not in shared:
+                shared[overrides] = cls(dict(overrides))
+            calendars[code] = shared[overrides]
+        return calendars
+
     def is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]

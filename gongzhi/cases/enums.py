@@ -156,3 +156,10 @@ class AttributeType(models.TextChoices):
     TEXT = "text", _("长文本")
     SINGLE = "singlevaluelist", _("单选")
     MULTI = "multivaluelist", _("多选")
+
+
+class AttachmentKind(models.TextChoices):
+    """What an attached image shows: the reporter's photo or the unit's evidence (处置照片)."""
+
+    PHOTO = "photo", _("现场照片")
+    EVIDENCE = "evidence", _("处置凭证")

@@ -68,6 +68,7 @@ INTERNAL_ACTIONS = (
 
 __all__ = [
     "BOXES",
+    "INDICATOR_FILTERS",
     "PAGE_SIZE",
     "Box",
     "access_case",
@@ -78,6 +79,7 @@ __all__ = [
     "cases_for",
     "inbox",
     "inbox_counts",
+    "indicator_cases",
     "indicators",
     "my_cases",
     "notifications_for",
@@ -213,18 +215,33 @@ def _verification_condition(user: Any) -> Q:
     return Q(pk__in=[])
 
 
-def inbox(user: Any, box: str, *, after: Any = None, limit: int = PAGE_SIZE) -> QuerySet[Case]:
+def inbox(
+    user: Any,
+    box: str,
+    *,
+    after: Any = None,
+    limit: int = PAGE_SIZE,
+    category: str | None = None,
+    channel: str | None = None,
+) -> QuerySet[Case]:
     """One page of a staff inbox (``box`` is a key of ``BOXES``).
 
     Status boxes are newest first (``-id``); pass the last id seen as ``after`` for the
     next page. Due boxes are most urgent first (``due_at``, ``id``); pass the last
-    ``(due_at, id)`` seen as ``after``. An unknown box is 404.
+    ``(due_at, id)`` seen as ``after``. An unknown box is 404. ``category`` (a code) and
+    ``channel`` narrow the box (the console's filters).
     """
     if box not in _BOX_KEYS:
         raise Http404
     if not _active(user) or not user.has_role(*STAFF_ROLES):
         return Case.objects.none()
-    cases = Case.objects.select_related("category", "assignee", "assigned_organisation")
+    cases = Case.objects.select_related(
+        "category", "community", "grid", "assignee", "assigned_organisation"
+    )
+    if category:
+        cases = cases.filter(category__code=category)
+    if channel:
+        cases = cases.filter(channel=channel)
     if box in _STATUS_BOXES:
         condition = _unit_condition(user)
         if box == "pending_verification":
@@ -317,35 +334,53 @@ def _indicator_row(row: dict[str, Any]) -> dict[str, Any]:
         "decided": row["decided"],
         "filed": row["filed"],
         "closed": row["closed"],
-        "closed_on_time": row["on_time"],
+        "closed_on_time": row["closed_on_time"],
         "reworked": row["reworked"],
         "overdue_now": row["overdue_now"],
         "rated": row["rated"],
         "satisfied": row["satisfied"],
         "filing_rate": _ratio(row["filed"], row["decided"]),
-        "on_time_rate": _ratio(row["on_time"], row["closed"]),
+        "on_time_rate": _ratio(row["closed_on_time"], row["closed"]),
         "rework_rate": _ratio(row["reworked"], row["closed"]),
         "satisfaction_rate": _ratio(row["satisfied"], row["rated"]),
         "avg_handling_hours": round(avg.total_seconds() / 3600, 2) if avg is not None else None,
     }
 
 
-_AGGREGATES = {
-    "submitted": Count("id"),
+# Which cases each count of ``indicators`` counts. ``indicator_cases`` lists them with the
+# same conditions, so a drill-down shows exactly the cases behind the number.
+INDICATOR_FILTERS: dict[str, Q] = {
+    "submitted": Q(),
     # Decided: no longer waiting for acceptance (accepted, refused or merged).
-    "decided": Count("id", filter=~Q(status=CaseStatus.SUBMITTED)),
-    "filed": Count("id", filter=Q(accepted_at__isnull=False)),
-    "closed": Count("id", filter=Q(status=CaseStatus.CLOSED)),
-    "on_time": Count("id", filter=Q(status=CaseStatus.CLOSED, was_overdue=False)),
-    "reworked": Count("id", filter=Q(status=CaseStatus.CLOSED, rework_count__gt=0)),
-    "overdue_now": Count("id", filter=Q(due_state=DueState.OVERDUE)),
-    "rated": Count("id", filter=Q(rating__isnull=False)),
-    "satisfied": Count("id", filter=Q(rating__gte=SATISFIED_RATING)),
+    "decided": ~Q(status=CaseStatus.SUBMITTED),
+    "filed": Q(accepted_at__isnull=False),
+    "closed": Q(status=CaseStatus.CLOSED),
+    "closed_on_time": Q(status=CaseStatus.CLOSED, was_overdue=False),
+    "reworked": Q(status=CaseStatus.CLOSED, rework_count__gt=0),
+    "overdue_now": Q(due_state=DueState.OVERDUE),
+    "rated": Q(rating__isnull=False),
+    "satisfied": Q(rating__gte=SATISFIED_RATING),
+}
+
+_AGGREGATES = {
+    **{key: Count("id", filter=condition or None) for key, condition in INDICATOR_FILTERS.items()},
     "avg_handling": Avg(
         ExpressionWrapper(F("closed_at") - F("submitted_at"), output_field=DurationField()),
-        filter=Q(status=CaseStatus.CLOSED),
+        filter=INDICATOR_FILTERS["closed"],
     ),
 }
+
+
+def _indicator_region(user: Any, region_code: str | None) -> str:
+    """The region the indicators are asked for (default: the user's scope), or
+    ``PermissionDenied`` outside the jurisdiction or without ``cases.view_indicators``."""
+    scope = scope_of(user)
+    code = scope if region_code is None else region_code.strip()
+    if scope == NOWHERE or not contains(scope, code) or not code.isdigit():
+        raise PermissionDenied(_("该辖区不在您的管辖范围内"))
+    if not user.has_perm("cases.view_indicators", Case(region_code=code)):
+        raise PermissionDenied(_("您没有查看考核指标的权限"))
+    return code
 
 
 def indicators(
@@ -370,14 +405,9 @@ def indicators(
     ``"township"`` or ``"county"`` by the place's code at that level, or ``"unit"`` by
     the unit that answers now (``assigned_region_code``); each row then carries its
     ``code``. Outside the user's jurisdiction, or without ``cases.view_indicators``, it
-    raises ``PermissionDenied``.
+    raises ``PermissionDenied``. ``indicator_cases`` lists the cases behind each count.
     """
-    scope = scope_of(user)
-    code = scope if region_code is None else region_code.strip()
-    if scope == NOWHERE or not contains(scope, code) or not code.isdigit():
-        raise PermissionDenied(_("该辖区不在您的管辖范围内"))
-    if not user.has_perm("cases.view_indicators", Case(region_code=code)):
-        raise PermissionDenied(_("您没有查看考核指标的权限"))
+    code = _indicator_region(user, region_code)
     cases = Case.objects.filter(
         within(code, "region_code"), submitted_at__gte=since, submitted_at__lt=until
     )
@@ -392,3 +422,40 @@ def indicators(
         raise ValueError(f"unknown grouping: {by!r}")
     rows = grouped.annotate(**_AGGREGATES).order_by("group")
     return [{"code": row["group"], **_indicator_row(dict(row))} for row in rows]
+
+
+def indicator_cases(
+    user: Any,
+    count: str,
+    *,
+    since: datetime,
+    until: datetime,
+    region_code: str | None = None,
+    unit_code: str | None = None,
+    after: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> QuerySet[Case]:
+    """One page of the cases behind one count of ``indicators`` (a key of
+    ``INDICATOR_FILTERS``), newest first; pass the last id seen as ``after``.
+
+    The same cases ``indicators`` counts for ``region_code`` over ``[since, until)`` —
+    narrowed to one answering unit by ``unit_code`` (a row of ``by="unit"``) — and, like
+    every list, only among the cases the user may see (``cases_for``). The same
+    ``PermissionDenied`` as ``indicators``; an unknown count is ``ValueError``.
+    """
+    if count not in INDICATOR_FILTERS:
+        raise ValueError(f"unknown indicator count: {count!r}")
+    code = _indicator_region(user, region_code)
+    cases = cases_for(user).filter(
+        INDICATOR_FILTERS[count],
+        within(code, "region_code"),
+        submitted_at__gte=since,
+        submitted_at__lt=until,
+    )
+    if unit_code is not None:
+        cases = cases.filter(assigned_region_code=unit_code)
+    if after is not None:
+        cases = cases.filter(id__lt=after)
+    return cases.select_related(
+        "category", "community", "grid", "assignee", "assigned_organisation"
+    ).order_by("-id")[:limit]

@@ -125,5 +125,31 @@ rules.add_perm("cases.approve_extension", is_case_staff & above_unit)
 rules.add_perm("cases.merge_case", is_case_staff & in_unit_scope)
 rules.add_perm("cases.reopen_case", is_reporter | is_agent)
 rules.add_perm("cases.rate_case", is_reporter)
+# Attachments: the reporter and their agent add photos; staff who work on the case add
+# photos and evidence (grid workers on patrol where they verify).
+rules.add_perm(
+    "cases.attach_file",
+    is_reporter
+    | is_agent
+    | is_assignee
+    | is_first_responsible
+    | is_unit_staff
+    | (is_grid_worker & is_in_jurisdiction),
+)
 # Managers' indicators (考核): staff of a community and above, over their jurisdiction.
 rules.add_perm("cases.view_indicators", is_case_staff & is_in_jurisdiction)
+
+# --- The staff console (办件 pages) ------------------------------------------------------
+# Who works cases in the console at all: every staff role but the three administrators.
+rules.add_perm("cases.work_cases", is_any_staff)
+# 一窗受理 (R3.2e): community, township and county staff register cases for residents.
+rules.add_perm("cases.register_case", is_case_staff & is_in_jurisdiction)
+# 网格事件上报 (R3.1e): grid workers on patrol, and case staff, report events.
+rules.add_perm("cases.report_event", (is_grid_worker | is_case_staff) & is_in_jurisdiction)
+# The reporter's full name and phone number, as the residents registry unmasks (DESIGN
+# rule 4): community staff and above over the case's place or unit; each unmasking of
+# the phone number is a ledger event.
+rules.add_perm("cases.unmask_reporter", is_case_staff & (is_in_jurisdiction | in_unit_scope))
+# 事项管理: the catalogue is league-wide configuration, kept by county and league staff
+# (the county_staff role), like the residents' tags.
+rules.add_perm("cases.manage_categories", has_role(Role.COUNTY_STAFF))

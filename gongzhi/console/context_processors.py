@@ -54,6 +54,30 @@ def modules_for(user: Any) -> list[Module]:
         ),
         (
             Module(
+                "cases:inbox",
+                _("办件"),
+                _("待受理、待派遣、办理中、待核查和临期超期办件；一窗受理、网格事件上报、我的消息"),
+            ),
+            user.has_perm("cases.work_cases"),
+        ),
+        (
+            Module(
+                "dashboards:indicators",
+                _("办件统计"),
+                _("按辖区分列的立案率、按期结案率、返工率、超期、办理时长和满意率，可查看对应办件"),
+            ),
+            user.has_perm("cases.view_indicators"),
+        ),
+        (
+            Module(
+                "outreach:index",
+                _("流动服务与供需对接"),
+                _("流动服务车和代办点的线路、服务点与日程；居民需求与服务供给的对接"),
+            ),
+            user.has_perm("outreach.use_console"),
+        ),
+        (
+            Module(
                 "organisations:list",
                 _("组织机构"),
                 _("职能部门、街道办事处、居（村、嘎查）民委员会及其成员、基层党组织"),
@@ -166,7 +190,16 @@ def _console(request: HttpRequest, user: Any) -> dict[str, Any]:
         "scope_path": [region.name for region in path],
         "narrowed": active != user.region_code,
         "role_labels": _role_labels(user),
+        "unread_messages": SimpleLazyObject(lambda: _unread_messages(user)),
     }
+
+
+def _unread_messages(user: Any) -> int:
+    """Unread case messages for the header badge: one query, only for case workers and
+    only when the header is drawn."""
+    from gongzhi.cases.queries import unread_count
+
+    return unread_count(user) if user.has_perm("cases.work_cases") else 0
 
 
 def _role_labels(user: Any) -> list[str]:

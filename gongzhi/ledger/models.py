@@ -86,6 +86,22 @@ class EventType(models.IntegerChoices):
     CASE_RATED = 7015, _("办件评价")
     CASES_SWEPT = 7020, _("办件期限巡检")
     CASE_CATEGORIES_SEEDED = 7030, _("初始化办件事项")
+    OPEN311_KEY_ISSUED = 7060, _("签发 Open311 接口密钥")
+    OPEN311_KEY_REVOKED = 7061, _("吊销 Open311 接口密钥")
+    CASE_CATEGORY_SAVED = 7040, _("保存办件事项")
+    CASE_CATEGORY_DEACTIVATED = 7041, _("停用办件事项")
+    CASE_FILES_ATTACHED = 7050, _("上传办件附件")
+    # 7070–7089 outreach: mobile service (R3.2a) and supply and demand (R3.2b).
+    OUTREACH_ROUTE_SAVED = 7070, _("保存流动服务线路")
+    OUTREACH_STOP_SAVED = 7071, _("保存流动服务点")
+    OUTREACH_VISIT_SCHEDULED = 7072, _("排定流动服务")
+    OUTREACH_VISIT_CANCELLED = 7073, _("取消流动服务")
+    SERVICE_NEED_POSTED = 7080, _("发布服务需求")
+    SERVICE_OFFER_POSTED = 7081, _("发布服务供给")
+    SERVICE_MATCHED = 7082, _("供需对接")
+    SERVICE_NEED_TO_CASE = 7083, _("服务需求转办件")
+    SERVICE_NEED_CLOSED = 7084, _("关闭服务需求")
+    SERVICE_OFFER_WITHDRAWN = 7085, _("撤回服务供给")
 
 
 class Outcome(models.TextChoices):

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from gongzhi.cases import queries as case_queries
+from gongzhi.cases.enums import CaseKind
 from gongzhi.portal import queries
 from gongzhi.residents import portal as registry
 
@@ -28,16 +30,6 @@ ELDER_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 def home(request: HttpRequest) -> HttpResponse:
     """首页 — the resident's community, and big tiles for what they can do."""
     return render(request, "portal/home.html", {"place": queries.home_place(request.user)})
-
-
-@require_GET
-def services(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/services.html")
-
-
-@require_GET
-def my_cases(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/my_cases.html")
 
 
 @require_GET
@@ -65,7 +57,9 @@ def my_household(request: HttpRequest) -> HttpResponse:
     unmasked data (PIPL transparency). Reads only the logged-in account's own record."""
     user: Any = request.user
     record = registry.own_record(user)
-    context: dict[str, Any] = {"record": record}
+    # 居民信息更正: the online application, beside the committee office (R3.6b).
+    correction = case_queries.active_categories(CaseKind.CORRECTION).first()
+    context: dict[str, Any] = {"record": record, "correction": correction}
     if record is not None:
         context["members"] = registry.household_members(record)
         context["views"] = registry.views_of(record)

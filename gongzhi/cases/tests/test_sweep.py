@@ -3,18 +3,22 @@ only the rows that are due, and is idempotent (one ledger event per run)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from conftest import TOWNSHIP, Personas
+from gongzhi.cases.actions import do_escalate_case, unit_staff_ids, units_staff_ids
 from gongzhi.cases.enums import CaseStatus, DueState, ResponsibleLevel
 from gongzhi.cases.models import Case, CaseEvent, Notification
 from gongzhi.cases.sweep import do_sweep_cases
 from gongzhi.cases.tests.conftest import at_hm, closed_case, handling_case, submit
 from gongzhi.ledger.models import Event, EventType
+from gongzhi.organisations.seed import seed_organisations
 
 pytestmark = pytest.mark.django_db
 
@@ -102,6 +106,82 @@ class TestEscalationBySweep:
         result = do_sweep_cases(now=at_hm(2026, 3, 6, 9, 0))
         assert (result.overdue, result.escalated) == (1, 0)
         assert Case.objects.get(pk=case.pk).assigned_region_code == case.assigned_region_code
+
+
+class TestWorkInBulk:
+    """Issue 4's sweep target (10,000 due cases in < 2 s): the statements of a run do not
+    grow with the number of due cases, and the bulk writes equal the one-case action."""
+
+    def sweep_statements(self, world: Personas, cases: int, moment: datetime) -> int:
+        for _ in range(cases):
+            handling_case(world, "open-burning")
+            handling_case(world)
+            submit(world.resident)
+        with CaptureQueriesContext(connection) as queries:
+            result = do_sweep_cases(now=moment)
+        assert result.overdue == 3 * cases and result.escalated == cases
+        return len(queries)
+
+    def test_more_due_cases_take_no_more_statements(self, world: Personas) -> None:
+        # 露天焚烧 escalates; 暴露垃圾 does not. All overdue by Friday.
+        few = self.sweep_statements(world, 1, at_hm(2026, 3, 6, 9, 0))
+        many = self.sweep_statements(world, 3, at_hm(2026, 3, 9, 9, 0))
+        assert many == few
+
+    def test_timeline_steps_are_numbered_on_from_each_case_s_last(self, world: Personas) -> None:
+        burning = [handling_case(world, "open-burning") for _ in range(2)]
+        waiting = submit(world.resident)
+        do_sweep_cases(now=at_hm(2026, 3, 6, 9, 0))
+        for case in burning:
+            steps = list(case.events.values_list("seq", "action"))
+            # submit, accept, dispatch, then the sweep's mark and escalation.
+            assert [seq for seq, _action in steps] == [1, 2, 3, 4, 5]
+            assert [action for _seq, action in steps][-2:] == ["mark_due", "escalate"]
+        assert list(waiting.events.values_list("seq", "action")) == [(1, "submit"), (2, "mark_due")]
+
+    def test_a_swept_escalation_is_the_escalation_action_s(self, world: Personas) -> None:
+        seed_organisations()
+        by_hand = handling_case(world, "open-burning")
+        swept = handling_case(world, "open-burning")
+        moment = at_hm(2026, 3, 5, 17, 30)
+        do_escalate_case(by_hand, actor=None, reason="超期自动上报", now=moment)
+        do_sweep_cases(now=moment)
+        fields = [
+            "assigned_level",
+            "assigned_region_code",
+            "assigned_organisation_id",
+            "assignee_id",
+            "status",
+            "escalation_count",
+            "accept_by",
+            "due_at",
+            "warn_at",
+            "due_state",
+        ]
+        rows = Case.objects.in_bulk([by_hand.pk, swept.pk])
+        assert rows[swept.pk].assigned_organisation_id is not None
+        assert [getattr(rows[swept.pk], f) for f in fields] == [
+            getattr(rows[by_hand.pk], f) for f in fields
+        ]
+        hand_step, swept_step = (
+            CaseEvent.objects.filter(case=c, action="escalate").get() for c in (by_hand, swept)
+        )
+        assert (swept_step.from_status, swept_step.to_status, swept_step.data) == (
+            hand_step.from_status,
+            hand_step.to_status,
+            hand_step.data,
+        )
+
+    def test_units_staff_ids_answers_as_unit_staff_ids_does(self, world: Personas) -> None:
+        seed_organisations()
+        case = handling_case(world, "open-burning")
+        units = [
+            (case.assigned_region_code, case.assigned_organisation_id),
+            (TOWNSHIP, None),
+            ("152201", None),
+            ("152201002001", None),
+        ]
+        assert units_staff_ids(units) == {unit: unit_staff_ids(*unit) for unit in units}
 
 
 def test_the_command_prints_a_json_summary_last(world: Personas) -> None:

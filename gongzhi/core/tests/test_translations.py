@@ -324,7 +324,7 @@ class TestEnglishPages:
         ("url", "text"),
         [
             ("/portal/", "Welcome to Resident services"),
-            ("/portal/services/", "Rate the service and give feedback when it is completed."),
+            ("/portal/services/", "You can also apply in person"),
             ("/portal/consultations/", "Community consultation"),
             ("/portal/disclosure/", "Public disclosure of community affairs"),
         ],

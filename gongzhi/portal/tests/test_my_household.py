@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from conftest import COMMUNITY_A, COMMUNITY_B, Personas
 from gongzhi.accounts.testing import login
+from gongzhi.cases.seed import seed_categories
 from gongzhi.console.tests.a11y import assert_accessible
 from gongzhi.ledger.models import Event, EventType
 from gongzhi.organisations.actions import do_save_organisation
@@ -102,9 +103,11 @@ class TestMyHousehold:
         assert "社区居委会" in html
         assert "家庭成员" not in html
 
-    def test_correction_points_to_the_committee_office_not_a_fake_form(
+    def test_correction_links_to_the_online_application_and_keeps_the_office(
         self, personas: Personas, family: dict[str, Any]
     ) -> None:
+        """R3.6b: 居民信息更正 is a real application, one link per member of the household."""
+        seed_categories()
         committee = Organisation(
             kind=OrganisationKind.RESIDENTS_COMMITTEE,
             name="万佳社区居民委员会",
@@ -115,10 +118,21 @@ class TestMyHousehold:
         do_save_organisation(committee, actor=None)
         html = page(personas.resident)
         correction = html.split('id="correction-title"', 1)[1].split("</section>", 1)[0]
+        apply = reverse("portal:apply", args=["resident-information-correction"])
+        assert f'href="{apply}?member={family["own"].pk}"' in correction
+        assert f'href="{apply}?member={family["husband"].pk}"' in correction
+        assert "我本人的信息有误" in correction and "张建国的信息有误" in correction
         assert "0482-8881234" in correction
         assert "万佳社区服务中心一楼" in correction
-        assert "在线申请更正将随" in correction
-        assert "<form" not in correction
+        assert "在线申请更正将随" not in correction
+
+    def test_without_the_correction_category_it_points_to_the_office(
+        self, personas: Personas, family: dict[str, Any]
+    ) -> None:
+        html = page(personas.resident)
+        correction = html.split('id="correction-title"', 1)[1].split("</section>", 1)[0]
+        assert "到社区居委会" in correction
+        assert "?member=" not in correction
 
     def test_the_page_is_accessible(self, personas: Personas, family: dict[str, Any]) -> None:
         do_unmask_resident(family["own"], field="phone", actor=personas.staff_a)
