@@ -29,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from gongzhi.accounts.client import client_ip
 from gongzhi.accounts.models import ADMIN_ROLES, ApiToken, Role, RoleGrant, User
 from gongzhi.accounts.validators import generate_password
+from gongzhi.core.actions import require as _require
 from gongzhi.core.scoping import contains, scope_of
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
@@ -37,11 +38,6 @@ from gongzhi.regions.models import Region
 # A token's last use is written at most this often: a busy client must not turn every
 # API request into a write.
 TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
-
-
-def _require(actor: User | None, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def _require_other(actor: User | None, user: User) -> None:

@@ -65,6 +65,8 @@ from gongzhi.cases.models import (
     Notification,
 )
 from gongzhi.cases.workflow import SUBMIT_PERMISSION, TRANSITIONS, Transition, transition_for
+from gongzhi.core.actions import FieldErrors as _Errors
+from gongzhi.core.actions import require as _require
 from gongzhi.core.pii import mask_phone, normalise_phone, protect
 from gongzhi.core.scoping import contains, scope_of
 from gongzhi.ledger.chain import record_event
@@ -113,25 +115,6 @@ _EVENT_TYPES = {
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-class _Errors:
-    """Collects field errors so a form shows all of them at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _require(actor: User | None, perm: str, obj: Any) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def _now(now: datetime | None) -> datetime:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts.models import User
 from gongzhi.cases.enums import AttributeType, CaseKind, ResponsibleLevel, TimeUnit
 from gongzhi.cases.models import Category
+from gongzhi.core.actions import FieldErrors as _Errors
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
 from gongzhi.organisations.models import Organisation, OrganisationKind
@@ -54,18 +55,6 @@ ATTRIBUTE_KEYS = frozenset(
 )
 
 __all__ = ["clean_attribute_specs", "do_deactivate_category", "do_save_category"]
-
-
-class _Errors:
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
 
 
 def _require(actor: User | None) -> None:

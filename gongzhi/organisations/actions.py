@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DateField, F, Q, Value
 from django.db.models.functions import Greatest
@@ -18,6 +18,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import User
+from gongzhi.core.actions import require as _require
 from gongzhi.core.scoping import contains, scope_of
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
@@ -65,11 +66,6 @@ MEMBER_FIELDS = (
     "end_date",
     "user_id",
 )
-
-
-def _require(actor: User | None, perm: str, obj: Any = None) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def _day(day: datetime.date) -> str:

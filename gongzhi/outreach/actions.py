@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -26,6 +26,8 @@ from gongzhi.accounts.models import User
 from gongzhi.cases import actions as case_actions
 from gongzhi.cases.enums import CaseKind, Channel
 from gongzhi.cases.models import Case, Category, Notification
+from gongzhi.core.actions import FieldErrors as _Errors
+from gongzhi.core.actions import require as _require
 from gongzhi.core.scoping import contains
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
@@ -53,25 +55,6 @@ MAX_SERVICES = 30
 NEED_CASE_KINDS = (CaseKind.SERVICE, CaseKind.COMPLAINT)
 # The league's extent, as the case engine checks a point (cases.actions.LEAGUE_BOUNDS).
 LEAGUE_BOUNDS = case_actions.LEAGUE_BOUNDS
-
-
-class _Errors:
-    """Collects field errors so a form shows all of them at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
-
-def _require(actor: User | None, perm: str, obj: Any) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def _text(

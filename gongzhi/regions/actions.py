@@ -12,12 +12,13 @@ import math
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Role, User
+from gongzhi.core.actions import require as _require
 from gongzhi.core.scoping import contains
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
@@ -35,11 +36,6 @@ from gongzhi.regions.models import (
 MAX_FLOORS = 200
 
 Place = TypeVar("Place", Grid, Compound, Building)
-
-
-def _require(actor: User | None, perm: str, obj: Any) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("您没有权限执行此操作"))
 
 
 def _clean_name(name: str, field: str = "name", max_length: int = 100) -> str:

@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone, translation
@@ -30,6 +30,8 @@ from pypinyin import Style, lazy_pinyin
 
 from gongzhi.accounts.models import Role, User
 from gongzhi.core import codes
+from gongzhi.core.actions import FieldErrors as _Errors
+from gongzhi.core.actions import require as _require
 from gongzhi.core.codes import CodeError
 from gongzhi.core.idcard import (
     Document,
@@ -78,11 +80,6 @@ _ID_ERROR_FIELDS = {
 }
 
 
-def _require(actor: User | None, perm: str, obj: Any) -> None:
-    if actor is not None and not actor.has_perm(perm, obj):
-        raise PermissionDenied(_("您没有权限执行此操作"))
-
-
 def pinyin_of(name: str) -> tuple[str, str]:
     """Full pinyin and initials of a name, lower case, no tones: 张三 → ("zhangsan", "zs")."""
     full = "".join(lazy_pinyin(name, style=Style.NORMAL, errors="ignore")).lower()
@@ -91,20 +88,6 @@ def pinyin_of(name: str) -> tuple[str, str]:
 
 
 # --- Field cleaning -----------------------------------------------------------------------
-
-
-class _Errors:
-    """Collects field errors so a form shows all of them at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.errors.setdefault(field, []).append(message)
-
-    def raise_any(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
 
 
 def _clean_name(value: str, errors: _Errors) -> str:
