@@ -13,6 +13,8 @@ Unique indexes stay: the loader relies on them (the ID blind index, household nu
 for its lookups and for correctness under concurrency. While the indexes are away,
 readers get correct but slower answers.
 
+After the rebuild the tables are analysed, so the planner knows their new size.
+
 Crash safety: each dropped definition is stored in ``DeferredIndex`` in the transaction
 that drops it; :func:`restore_deferred_indexes` rebuilds whatever is listed there, and runs
 when a load ends (even by an exception), before every residents import and in
@@ -75,11 +77,13 @@ def deferred_indexes(*models_: type[models.Model]) -> Iterator[int]:
         yield dropped
     finally:
         restore_deferred_indexes()
+        analyze(*(model._meta.db_table for model in models_))
 
 
 def restore_deferred_indexes() -> int:
     """Rebuild every index a bulk load dropped and has not rebuilt; how many were rebuilt."""
     rebuilt = 0
+    tables: set[str] = set()
     for index in DeferredIndex.objects.order_by("id"):
         with transaction.atomic():
             with connection.cursor() as cursor:
@@ -87,8 +91,22 @@ def restore_deferred_indexes() -> int:
                 # from its catalogue when it was dropped.
                 cursor.execute(_if_not_exists(index.sql))
             index.delete()
+        tables.add(index.table)
         rebuilt += 1
+    analyze(*sorted(tables))
     return rebuilt
+
+
+def analyze(*tables: str) -> None:
+    """Refresh the planner's statistics of ``tables`` after a bulk load.
+
+    Without them the planner guesses: right after loading 1.42 million residents,
+    PostgreSQL chose a full scan and sort for a county's first page (0.8 s instead of
+    20 ms), and autovacuum's own ANALYZE comes only later.
+    """
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute("ANALYZE " + connection.ops.quote_name(table))
 
 
 def pending_indexes() -> int:
