@@ -338,19 +338,8 @@ def _refuse(exc: DjangoValidationError) -> ApiError:
 
 
 def _filter_residents(user: Any, filters: ResidentFilters) -> QuerySet[Resident]:
-    """The console's search (``queries.search_plan``) and filters, in the plan's order."""
-    queryset = queries.residents_for(user)
-    ordering: tuple[str, ...] = ("region_code", "id")
-    if filters.q.strip():
-        plan = queries.search_plan(filters.q)
-        if (
-            plan is not None
-            and plan.fallback is not None
-            and not queryset.filter(plan.condition).exists()
-        ):
-            plan = plan.fallback
-        queryset = queryset.filter(plan.condition) if plan is not None else queryset.none()
-        ordering = plan.ordering if plan is not None else ordering
+    """The console's search (``queries.apply_search``) and filters, in the search's order."""
+    queryset = queries.apply_search(queries.residents_for(user), filters.q)
     if filters.status:
         queryset = queryset.filter(status=filters.status)
     if filters.tag:
@@ -359,7 +348,7 @@ def _filter_residents(user: Any, filters: ResidentFilters) -> QuerySet[Resident]
         queryset = queryset.filter(tags=tag_pk) if tag_pk else queryset.none()
     if filters.region:
         queryset = queryset.filter(within(filters.region))
-    return queryset.select_related("household").order_by(*ordering)
+    return queryset.select_related("household")
 
 
 class _LazyList:

@@ -604,17 +604,12 @@ class _Row:
         )
 
 
-def _clean_row(row: _Row, lookups: _Lookups, present: set[str]) -> None:
-    """Validate one row on its own, as ``do_register_resident`` would; fill ``row``."""
-    _clean_fields(row)
-    _clean_places(row, lookups, present)
-
-
 def _clean_fields(row: _Row) -> None:
     """The part of a row's checks that needs no database, and the row's encryption,
     indexes and pinyin: what worker processes do for a large file (``_prepared``).
 
-    Errors wait in ``row.pending`` for ``_clean_places``, which adds the place's.
+    Validates a row as ``do_register_resident`` would. Errors wait in ``row.pending`` for
+    ``_clean_places``, which adds the place's.
     """
     v = row.values
     errors = row.pending = _Errors()

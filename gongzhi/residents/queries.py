@@ -214,20 +214,20 @@ def search_residents(
         allowed = visible_tags(user).filter(code=tag).values_list("pk", flat=True).first()
         queryset = queryset.filter(tags=allowed) if allowed else queryset.none()
     queryset = queryset.select_related("household")
+    return CappedPaginator(apply_search(queryset, q), PAGE_SIZE).get_page(page)
+
+
+def apply_search(queryset: QuerySet[Resident], q: str) -> QuerySet[Resident]:
+    """``queryset`` narrowed to the search text, in the order of its index (``SearchPlan``);
+    without a text, all of it by place. Used by the console and the API alike."""
     if not q.strip():
-        return CappedPaginator(queryset.order_by("region_code", "id"), PAGE_SIZE).get_page(page)
+        return queryset.order_by("region_code", "id")
     plan = search_plan(q)
     if plan is None:
-        return CappedPaginator(queryset.none(), PAGE_SIZE).get_page(page)
-    found = CappedPaginator(
-        queryset.filter(plan.condition).order_by(*plan.ordering), PAGE_SIZE
-    ).get_page(page)
-    if found.paginator.count == 0 and plan.fallback is not None:
-        fallback = plan.fallback
-        found = CappedPaginator(
-            queryset.filter(fallback.condition).order_by(*fallback.ordering), PAGE_SIZE
-        ).get_page(page)
-    return found
+        return queryset.none()
+    if plan.fallback is not None and not queryset.filter(plan.condition).exists():
+        plan = plan.fallback
+    return queryset.filter(plan.condition).order_by(*plan.ordering)
 
 
 # --- Grids and visits (走访记录) ------------------------------------------------------------
