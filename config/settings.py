@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "gongzhi.core",
     "gongzhi.ledger",
+    "gongzhi.policy",
     "gongzhi.regions",
     "gongzhi.accounts",
     "gongzhi.organisations",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("console/open311/", include("gongzhi.service_requests.console_urls")),
     path("console/outreach/", include("gongzhi.outreach.urls")),
     path("console/dashboards/", include("gongzhi.dashboards.urls")),
+    path("console/policy/", include("gongzhi.policy.urls")),
     path("portal/", include("gongzhi.portal.urls")),
     path("open311/v2/", include("gongzhi.service_requests.urls")),
     path("api/v1/", api.urls),

@@ -102,6 +102,14 @@ def modules_for(user: Any) -> list[Module]:
         ),
         (
             Module(
+                "policy:list",
+                _("法定规则"),
+                _("到会人数、表决比例、公开周期等法定规则的现行版本及其依据"),
+            ),
+            user.has_perm("policy.view_policy"),
+        ),
+        (
+            Module(
                 "core:task_list",
                 _("我的任务"),
                 _("导入、导出、核验等后台任务的进度和结果"),

@@ -19,7 +19,8 @@ from gongzhi.core.scoping import ScopedQuerySet
 
 class EventType(models.IntegerChoices):
     """Event types, numbered by area: 1xxx authentication, 2xxx accounts, 3xxx regions,
-    4xxx personal data, 5xxx organisations, 6xxx system, 7xxx cases. Numbers are never reused."""
+    4xxx personal data, 5xxx organisations, 6xxx system, 7xxx cases, 80xx-82xx participation
+    (consultations, polls, opinion maps, disclosures), 84xx rules of law. Numbers are never reused."""
 
     LOGIN = 1001, _("登录成功")
     LOGIN_FAILED = 1002, _("登录失败")
@@ -102,6 +103,7 @@ class EventType(models.IntegerChoices):
     SERVICE_NEED_TO_CASE = 7083, _("服务需求转办件")
     SERVICE_NEED_CLOSED = 7084, _("关闭服务需求")
     SERVICE_OFFER_WITHDRAWN = 7085, _("撤回服务供给")
+    POLICY_VERSION_ADDED = 8400, _("新增规则版本")
 
 
 class Outcome(models.TextChoices):
