@@ -2,18 +2,21 @@
 
 A committee is elected; the platform cannot refuse the result of an election, but it
 shows the street and the committee where the composition falls short of the rules.
-The thresholds are named constants citing their source; a later issue moves them into
-versioned policy data (DESIGN rule 5: both committee laws were revised 2025-10-28).
+The thresholds come from the rules store (``organisations/policies.py``, DESIGN rule 5),
+each with its source, so a revised law or a province's measures is a new version there.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.core.codes import SEX_FEMALE
+from gongzhi.organisations import policies
 from gongzhi.organisations.models import (
     COMMITTEE_MEMBER_POSTS,
     Membership,
@@ -21,22 +24,45 @@ from gongzhi.organisations.models import (
     OrganisationKind,
     Post,
 )
+from gongzhi.policy.queries import policy_values
 
-# R2.3d: "确保城市居民委员会主任和至少一名成员是本社区居民".
-DIRECTOR_MUST_BE_LOCAL_RESIDENT = True
-# R2.3d: local residents required among the members besides the director.
-MIN_LOCAL_MEMBERS_BESIDES_DIRECTOR = 1
-# R2.3a (size): 城市居民委员会组织法 第七条 "由主任、副主任和委员共五至九人组成";
-# 村民委员会组织法 第六条 "由主任、副主任和委员共三至七人组成" (a gacha committee is a
-# villagers' committee under that law).
-COMMITTEE_SIZE_RANGE: dict[str, tuple[int, int]] = {
-    OrganisationKind.RESIDENTS_COMMITTEE: (5, 9),
-    OrganisationKind.VILLAGERS_COMMITTEE: (3, 7),
-    OrganisationKind.GACHA_COMMITTEE: (3, 7),
-}
-# 村民委员会组织法 第六条 "村民委员会成员中，应当有妇女成员"; Inner Mongolia applies the same
-# expectation to residents' committees. Shown as a warning.
-MIN_WOMEN_MEMBERS = 1
+
+@dataclass(frozen=True)
+class CompositionRules:
+    """The composition rules in force for a committee's place on a day (``policies``)."""
+
+    director_local: bool
+    min_local_members: int
+    min_women: int
+    size_range: tuple[int, int]
+
+
+def composition_rules(
+    kind: str, region_code: str, on: datetime.date | None = None
+) -> CompositionRules:
+    """R2.3a, R2.3d: the rules for a committee of ``kind`` in ``region_code`` on ``on``."""
+
+    urban = kind == OrganisationKind.RESIDENTS_COMMITTEE
+    low, high = (
+        (policies.URBAN_SIZE_MIN, policies.URBAN_SIZE_MAX)
+        if urban
+        else (policies.RURAL_SIZE_MIN, policies.RURAL_SIZE_MAX)
+    )
+    values = policy_values(
+        [policies.DIRECTOR_LOCAL, policies.MIN_LOCAL_MEMBERS, policies.MIN_WOMEN, low, high],
+        region_code,
+        on,
+    )
+
+    def value(key: str) -> Any:
+        return values[key].value
+
+    return CompositionRules(
+        director_local=bool(value(policies.DIRECTOR_LOCAL)),
+        min_local_members=int(value(policies.MIN_LOCAL_MEMBERS)),
+        min_women=int(value(policies.MIN_WOMEN)),
+        size_range=(int(value(low)), int(value(high))),
+    )
 
 
 def _date(day: datetime.date) -> str:
@@ -52,6 +78,7 @@ def composition_warnings(committee: Organisation, *, on: datetime.date | None = 
     if not committee.is_committee:
         return []
     day = on or timezone.localdate()
+    rules = composition_rules(committee.kind, committee.region_code, day)
     members: list[Membership] = list(
         committee.memberships.current(day).filter(post__in=COMMITTEE_MEMBER_POSTS)
     )
@@ -61,17 +88,17 @@ def composition_warnings(committee: Organisation, *, on: datetime.date | None = 
 
     if not directors:
         warnings.append(_("未配备主任"))
-    elif DIRECTOR_MUST_BE_LOCAL_RESIDENT and not directors[0].is_local_resident:
+    elif rules.director_local and not directors[0].is_local_resident:
         warnings.append(
             _("主任%(name)s不是本社区居民（R2.3d：主任须为本社区居民）")
             % {"name": directors[0].person_name}
         )
 
     local_others = sum(1 for m in others if m.is_local_resident)
-    if local_others < MIN_LOCAL_MEMBERS_BESIDES_DIRECTOR:
+    if local_others < rules.min_local_members:
         warnings.append(
             _("除主任外，本社区居民成员只有 %(count)d 名，应至少 %(minimum)d 名（R2.3d）")
-            % {"count": local_others, "minimum": MIN_LOCAL_MEMBERS_BESIDES_DIRECTOR}
+            % {"count": local_others, "minimum": rules.min_local_members}
         )
 
     count = len(members)
@@ -82,7 +109,7 @@ def composition_warnings(committee: Organisation, *, on: datetime.date | None = 
                 % {"count": count, "posts": committee.posts_set}
             )
     else:
-        low, high = COMMITTEE_SIZE_RANGE[committee.kind]
+        low, high = rules.size_range
         if not low <= count <= high:
             warnings.append(
                 _("现有成员 %(count)d 人，不在法定的 %(low)d–%(high)d 人范围内（R2.3a）")
@@ -90,7 +117,7 @@ def composition_warnings(committee: Organisation, *, on: datetime.date | None = 
             )
 
     women = sum(1 for m in members if m.sex == SEX_FEMALE)
-    if women < MIN_WOMEN_MEMBERS:
+    if women < rules.min_women:
         warnings.append(_("成员中没有女性（应当有妇女成员）"))
 
     if committee.term_end is not None and committee.term_end < day:

@@ -95,9 +95,9 @@ def check_placement(org: Organisation) -> None:
     if org.posts_set is not None and kind not in COMMITTEE_KINDS:
         errors["posts_set"] = _("核定职数：只有居民委员会、村民委员会、嘎查委员会设核定职数")
     elif org.posts_set is not None:
-        from gongzhi.organisations.composition import COMMITTEE_SIZE_RANGE
+        from gongzhi.organisations.composition import composition_rules
 
-        low, high = COMMITTEE_SIZE_RANGE[kind]
+        low, high = composition_rules(kind, org.region_code).size_range
         if not low <= org.posts_set <= high:
             errors["posts_set"] = _("核定职数：%(kind)s由 %(low)d 至 %(high)d 人组成") % {
                 "kind": K(kind).label,

@@ -11,6 +11,7 @@ stay in force until replaced, and the rules page shows both so that staff see th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,8 +40,11 @@ class PolicyValue:
         return registry.display(self.kind, self.value)
 
 
-def versions(policy: Policy) -> list[PolicyValue]:
-    """Every version of ``policy``, from code and database, oldest region and date first."""
+def versions(policy: Policy, rows: Iterable[PolicyVersion] | None = None) -> list[PolicyValue]:
+    """Every version of ``policy``, from code and database, oldest region and date first.
+    ``rows`` are its database versions when the caller has read them already."""
+    if rows is None:
+        rows = PolicyVersion.objects.filter(key=policy.key)
     found = [
         PolicyValue(policy.key, v.value, v.source, v.effective_from, v.region_code)
         for v in policy.versions
@@ -54,7 +58,7 @@ def versions(policy: Policy) -> list[PolicyValue]:
             row.region_code,
             from_database=True,
         )
-        for row in PolicyVersion.objects.filter(key=policy.key)
+        for row in rows
     ]
     found.sort(key=_precedence)
     return found
@@ -74,9 +78,26 @@ def applicable(found: list[PolicyValue], region_code: str, on: date) -> PolicyVa
 
 def policy_value(key: str, region_code: str = "", on: date | None = None) -> PolicyValue:
     """The value of the rule ``key`` that applies in ``region_code`` on ``on`` (today)."""
-    policy = registry.get(key)
+    return policy_values([key], region_code, on)[key]
+
+
+def policy_values(
+    keys: Iterable[str], region_code: str = "", on: date | None = None
+) -> dict[str, PolicyValue]:
+    """``policy_value`` for several rules, reading the database versions in one query."""
+    keys = list(keys)
+    policies = [registry.get(key) for key in keys]
     day = on or timezone.localdate()
-    chosen = applicable(versions(policy), region_code, day)
-    if chosen is None:
-        raise LookupError(f"policy {key!r} has no version in force on {day} for {region_code!r}")
-    return chosen
+    prefixes = [region_code[:n] for n in range(len(region_code) + 1)]
+    rows: dict[str, list[PolicyVersion]] = {key: [] for key in keys}
+    for row in PolicyVersion.objects.filter(key__in=keys, region_code__in=prefixes):
+        rows[row.key].append(row)
+    answer: dict[str, PolicyValue] = {}
+    for policy in policies:
+        chosen = applicable(versions(policy, rows[policy.key]), region_code, day)
+        if chosen is None:
+            raise LookupError(
+                f"policy {policy.key!r} has no version in force on {day} for {region_code!r}"
+            )
+        answer[policy.key] = chosen
+    return answer

@@ -87,6 +87,12 @@ class Threshold:
             return product // self.denominator + 1
         return -(-product // self.denominator)
 
+    @property
+    def percent(self) -> int | float:
+        """The share in per cent, as officials write it: 50, 66.7."""
+        value = round(float(self.fraction) * 100, 1)
+        return int(value) if value.is_integer() else value
+
     def to_json(self) -> dict[str, Any]:
         return {"numerator": self.numerator, "denominator": self.denominator, "strict": self.strict}
 

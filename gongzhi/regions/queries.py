@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gongzhi.core.scoping import access, contains, scope_of
+from gongzhi.policy.queries import policy_value
+from gongzhi.policy.registry import Threshold
 from gongzhi.regions.models import (
     CODE_LENGTH,
     Building,
@@ -26,11 +28,9 @@ from gongzhi.regions.models import (
     ManagementMode,
     Region,
 )
+from gongzhi.regions.policies import COMMITTEE_OCCUPANCY
 
 SEARCH_PAGE_SIZE = 20
-# R2.3b: a residential area at 50% occupancy must form its own residents' committee.
-# A later issue moves the threshold into versioned policy data (DESIGN rule 5).
-COMMITTEE_OCCUPANCY_THRESHOLD = 0.5
 
 
 def scope_summary(user: Any) -> dict[str, Any]:
@@ -169,11 +169,21 @@ def buildings_of(user: Any, compound: Compound) -> QuerySet[Building]:
     return Building.objects.for_user(user).filter(compound=compound).order_by("region_code")
 
 
-def needs_own_committee(compound: Compound) -> bool:
-    """R2.3b: occupancy has reached the threshold and no committee of its own runs it yet."""
+def committee_occupancy(region_code: str) -> Threshold:
+    """R2.3b: the occupancy at which a new compound must form its own residents' committee
+    (50 % in the league's policy), from the rules store."""
+    value = policy_value(COMMITTEE_OCCUPANCY, region_code).value
+    assert isinstance(value, Threshold)
+    return value
+
+
+def needs_own_committee(compound: Compound, threshold: Threshold | None = None) -> bool:
+    """R2.3b: occupancy has reached the threshold and no committee of its own runs it yet.
+    ``threshold`` is ``committee_occupancy`` of the compound's place, read once per page."""
+    threshold = threshold or committee_occupancy(compound.region_code)
     return (
         compound.total_units > 0
-        and compound.occupancy >= COMMITTEE_OCCUPANCY_THRESHOLD
+        and threshold.met(compound.occupied_units, compound.total_units)
         and compound.management_mode != ManagementMode.OWN_COMMITTEE
     )
 

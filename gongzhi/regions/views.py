@@ -69,8 +69,9 @@ def search(request: HttpRequest) -> HttpResponse:
 def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
     grid = queries.access_grid(request.user, code)
     compounds = list(queries.compounds_of(request.user, grid))
+    threshold = queries.committee_occupancy(grid.region_code)
     for compound in compounds:
-        compound.needs_committee = queries.needs_own_committee(compound)  # type: ignore[attr-defined]
+        compound.needs_committee = queries.needs_own_committee(compound, threshold)  # type: ignore[attr-defined]
     drawing = (
         boundary_svg(grid.boundary, points=[(c.lon, c.lat, c.name) for c in compounds])
         if grid.boundary
@@ -85,7 +86,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
             "workers": grid.workers.all(),
             "compounds": compounds,
             "drawing": drawing,
-            "threshold_percent": round(queries.COMMITTEE_OCCUPANCY_THRESHOLD * 100),
+            "threshold_percent": threshold.percent,
             "can_edit": request.user.has_perm("regions.change_grid", grid),
             "can_add_compound": request.user.has_perm("regions.change_compound", grid),
         },
@@ -95,6 +96,7 @@ def grid_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def compound_detail(request: HttpRequest, code: str) -> HttpResponse:
     compound = queries.access_compound(request.user, code)
+    threshold = queries.committee_occupancy(compound.region_code)
     return render(
         request,
         "regions/compound_detail.html",
@@ -102,8 +104,8 @@ def compound_detail(request: HttpRequest, code: str) -> HttpResponse:
             "compound": compound,
             "breadcrumb": queries.breadcrumb(request.user, compound),
             "buildings": queries.buildings_of(request.user, compound),
-            "needs_committee": queries.needs_own_committee(compound),
-            "threshold_percent": round(queries.COMMITTEE_OCCUPANCY_THRESHOLD * 100),
+            "needs_committee": queries.needs_own_committee(compound, threshold),
+            "threshold_percent": threshold.percent,
             "can_edit": request.user.has_perm("regions.change_compound", compound),
             "can_add_building": request.user.has_perm("regions.change_building", compound),
         },
