@@ -255,7 +255,18 @@ def load_cases(count: int, closed_fraction: float, now: datetime) -> None:
     if existing >= count:
         log(f"reusing {existing:,} cases")
         return
-    log(f"generating {count - existing:,} cases …")
+    if existing:
+        # Case numbers are generated per day from the start: a top-up would repeat them.
+        log(f"{existing:,} cases are too few: emptying the case tables to generate {count:,}")
+        with connection.cursor() as cursor:
+            tables = ["cases_notification", "cases_attachment", "cases_caseevent", "cases_case"]
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
+            else:
+                for table in tables:
+                    cursor.execute(f"DELETE FROM {table}")
+        existing = 0
+    log(f"generating {count:,} cases …")
     started = time.perf_counter()
     sample = next(generate(1, closed_fraction, now))
     spec = _columns(Case, sample)

@@ -200,6 +200,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_cases",
+        db_index=False,  # the composite index below starts with this column
     )
     reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
     reporter_phone = EncryptedTextField(_("联系电话"), purpose=PHONE_PURPOSE, blank=True)
@@ -243,6 +244,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,  # the composite index below starts with this column
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -251,6 +253,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_cases",
+        db_index=False,  # the composite index below starts with this column
     )
 
     status = models.CharField(

@@ -36,32 +36,19 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from functools import lru_cache, partial
-from operator import attrgetter
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import (
-    BooleanField,
-    CharField,
-    DateField,
-    DateTimeField,
-    ForeignKey,
-    IntegerField,
-    Model,
-    SlugField,
-    TextField,
-)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import User
 from gongzhi.core import codes
-from gongzhi.core.bulkload import deferred_indexes, restore_deferred_indexes
-from gongzhi.core.fields import EncryptedTextField
+from gongzhi.core.bulkload import deferred_indexes, insert_objects, restore_deferred_indexes
 from gongzhi.core.idcard import Document
 from gongzhi.core.pii import blind_index
 from gongzhi.core.scoping import NOWHERE, contains, scope_of
@@ -483,77 +470,6 @@ def _pinyin(name: str) -> tuple[str, str]:
     return pinyin_of(name)
 
 
-def _converters(model: type[Model]) -> list[tuple[str, Callable[[Any], Any] | None]]:
-    """(attname, converter or None) for each column ``_insert`` writes.
-
-    Text, integer, boolean and foreign-key columns go to the driver as they are; dates go
-    through the backend's adapter; everything else (the encrypted columns) through the
-    field's own ``get_db_prep_save``. Computing this once per insert instead of asking every
-    field for every value is what makes the write path cheap.
-    """
-    ops = connection.ops
-    as_is = (CharField, SlugField, TextField, BooleanField, IntegerField, ForeignKey)
-    result: list[tuple[str, Callable[[Any], Any] | None]] = []
-    for f in model._meta.concrete_fields:
-        if f.primary_key:
-            continue
-        converter: Callable[[Any], Any] | None
-        if isinstance(f, DateTimeField):
-            converter = ops.adapt_datetimefield_value
-        elif isinstance(f, DateField):
-            converter = ops.adapt_datefield_value
-        elif isinstance(f, as_is) and not isinstance(f, EncryptedTextField):
-            converter = None
-        else:
-            converter = partial(_prep_save, f)
-        result.append((f.attname, converter))
-    return result
-
-
-def _prep_save(field: Any, value: Any) -> Any:
-    return field.get_db_prep_save(value, connection)
-
-
-def _insert(model: type[Model], objs: list[Any]) -> None:
-    """INSERT ``objs`` with one ``executemany`` — ``bulk_create`` without its per-value
-    compiler work, which dominates a league-sized import. ``objs`` are model instances or
-    plain objects with the model's attribute names (see :class:`_NewResident`).
-    """
-    if not objs:
-        return
-    now = timezone.now()
-    columns = _converters(model)
-    values = attrgetter(*(attname for attname, _convert in columns))
-    # The one timestamp of the batch, adapted once rather than twice a row.
-    stamped = {"created_at", "updated_at"}
-    adapted_now = connection.ops.adapt_datetimefield_value(now)
-    converted = [
-        (index, convert)
-        for index, (attname, convert) in enumerate(columns)
-        if convert is not None and attname not in stamped
-    ]
-    stamp_indexes = [index for index, (attname, _c) in enumerate(columns) if attname in stamped]
-    rows = []
-    for obj in objs:
-        obj.created_at = obj.updated_at = now
-        row = list(values(obj))
-        for index, convert in converted:
-            row[index] = convert(row[index])
-        for index in stamp_indexes:
-            row[index] = adapted_now
-        rows.append(row)
-    quote = connection.ops.quote_name
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    # Identifiers from the model's own metadata, values as parameters.
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        quote(model._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
 class _NewResident:
     """A resident row about to be inserted: plain attributes, none of ``Model.__init__``.
 
@@ -946,7 +862,7 @@ class _Importer:
     ) -> None:
         through = Resident.tags.through
         with transaction.atomic():
-            _insert(Household, [info.obj for info in new_households if info.obj])
+            insert_objects(Household, [info.obj for info in new_households if info.obj])
             created = dict(
                 Household.objects.filter(
                     number__in=[info.number for info in new_households]
@@ -959,7 +875,7 @@ class _Importer:
             for resident in residents:
                 if resident.household_id is None:
                     resident.household_id = resident.household.pk
-            _insert(Resident, residents)
+            insert_objects(Resident, residents)
             wanted = {
                 r.id_number_index: r
                 for r in residents
