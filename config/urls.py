@@ -21,9 +21,15 @@ urlpatterns = [
     path("console/tasks/", include("gongzhi.core.urls")),
     path("console/open311/", include("gongzhi.service_requests.console_urls")),
     path("console/outreach/", include("gongzhi.outreach.urls")),
+    path("console/consultations/", include("gongzhi.consultations.urls")),
+    path("console/polls/", include("gongzhi.polls.urls")),
+    path("console/disclosures/", include("gongzhi.disclosures.urls")),
+    path("console/opinions/", include("gongzhi.opinions.urls")),
     path("console/dashboards/", include("gongzhi.dashboards.urls")),
     path("console/policy/", include("gongzhi.policy.urls")),
     path("portal/", include("gongzhi.portal.urls")),
+    # 居务公开 (R2.3f): public pages, readable without logging in.
+    path("gongkai/", include("gongzhi.disclosures.public_urls")),
     path("open311/v2/", include("gongzhi.service_requests.urls")),
     path("api/v1/", api.urls),
 ]

@@ -23,7 +23,11 @@ from gongzhi.api.auth import BearerAuth, me_router, token_router
 from gongzhi.api.docs import LocalSwagger
 from gongzhi.api.errors import error_response, install_exception_handlers
 from gongzhi.cases.api import router as cases_router
+from gongzhi.consultations.api import router as consultations_router
 from gongzhi.core.api import router as tasks_router
+from gongzhi.disclosures.api import router as disclosures_router
+from gongzhi.opinions.api import router as opinions_router
+from gongzhi.polls.api import router as polls_router
 from gongzhi.regions.api import router as regions_router
 from gongzhi.residents.api import router as residents_router
 
@@ -99,6 +103,10 @@ ROUTERS: list[tuple[str, Router, dict[str, Any]]] = [
     ("/tasks", tasks_router, {}),
     ("", residents_router, {}),
     ("", cases_router, {}),
+    ("", consultations_router, {}),
+    ("", disclosures_router, {}),
+    ("", opinions_router, {}),
+    ("", polls_router, {}),
 ]
 
 api = GongzhiAPI(

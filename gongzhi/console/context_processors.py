@@ -78,6 +78,38 @@ def modules_for(user: Any) -> list[Module]:
         ),
         (
             Module(
+                "consultations:index",
+                _("议事协商"),
+                _("居民议题的审核、协商阶段、会议表决、落实事项和结果反馈"),
+            ),
+            user.has_perm("consultations.use_console"),
+        ),
+        (
+            Module(
+                "polls:list",
+                _("社区投票"),
+                _("网上和纸质投票、一人一票、无记名投票；投票站计票、投票人名单和结果公布"),
+            ),
+            user.has_perm("polls.use_console"),
+        ),
+        (
+            Module(
+                "opinions:index",
+                _("意见地图"),
+                _("居民对观点表态并提出观点；按表态分组，看到各组的代表性观点、少数意见和共同点"),
+            ),
+            user.has_perm("opinions.use_console"),
+        ),
+        (
+            Module(
+                "disclosures:index",
+                _("居务公开"),
+                _("公开事项的起草、监督委员会审核、公开与更正；居民提问答复；按期公开情况"),
+            ),
+            user.has_perm("disclosures.use_console"),
+        ),
+        (
+            Module(
                 "organisations:list",
                 _("组织机构"),
                 _("职能部门、街道办事处、居（村、嘎查）民委员会及其成员、基层党组织"),

@@ -20,7 +20,8 @@ from gongzhi.core.scoping import ScopedQuerySet
 class EventType(models.IntegerChoices):
     """Event types, numbered by area: 1xxx authentication, 2xxx accounts, 3xxx regions,
     4xxx personal data, 5xxx organisations, 6xxx system, 7xxx cases, 80xx-82xx participation
-    (consultations, polls, opinion maps, disclosures), 84xx rules of law. Numbers are never reused."""
+    (consultations, polls, opinion maps, disclosures), 84xx rules of law, 85xx elections.
+    Numbers are never reused."""
 
     LOGIN = 1001, _("登录成功")
     LOGIN_FAILED = 1002, _("登录失败")
@@ -103,6 +104,55 @@ class EventType(models.IntegerChoices):
     SERVICE_NEED_TO_CASE = 7083, _("服务需求转办件")
     SERVICE_NEED_CLOSED = 7084, _("关闭服务需求")
     SERVICE_OFFER_WITHDRAWN = 7085, _("撤回服务供给")
+    # 8000–8099 consultations (议事协商, R2.3e, R3.1a–R3.1d): topics to reported outcomes.
+    TOPIC_PROPOSED = 8001, _("提出议题")
+    TOPIC_SUPPORTED = 8002, _("附议议题")
+    TOPIC_COMMENTED = 8003, _("对议题发表意见")
+    TOPIC_ROUTED = 8004, _("议题转街道牵头")
+    TOPIC_ACCEPTED = 8005, _("议题纳入协商")
+    TOPIC_DECLINED = 8006, _("议题不予协商")
+    CONSULTATION_PHASE_ADVANCED = 8010, _("协商进入下一阶段")
+    CONSULTATION_FEATURES_SET = 8011, _("调整协商阶段功能")
+    CONSULTATION_REPORTED = 8012, _("发布协商结果反馈")
+    PARTICIPANT_INVITED = 8020, _("邀请协商参与人员")
+    MEETING_SCHEDULED = 8030, _("安排协商会议")
+    MEETING_REGISTERED = 8031, _("报名参加协商会议")
+    MEETING_ATTENDANCE_RECORDED = 8032, _("登记协商会议出席")
+    MEETING_DECISION_RECORDED = 8033, _("记录协商会议决定")
+    IMPLEMENTATION_ITEM_CREATED = 8040, _("创建落实事项")
+    IMPLEMENTATION_PROGRESS_UPDATED = 8041, _("更新落实进展")
+    OUTCOME_RATED = 8050, _("评价协商落实情况")
+    # 8100–8149 polls (社区投票, R2.3e): online and paper, one person one vote.
+    POLL_SAVED = 8100, _("保存投票")
+    POLL_OPENED = 8101, _("开始投票")
+    POLL_CLOSED = 8102, _("截止投票")
+    POLL_RESULTS_PUBLISHED = 8103, _("公布投票结果")
+    POLL_VOTE_CAST = 8104, _("网上投票")
+    POLL_BOOTH_SAVED = 8105, _("设立投票站")
+    POLL_PAPER_VOTER_MARKED = 8106, _("登记纸质投票人")
+    POLL_PAPER_VOTER_UNMARKED = 8107, _("撤销纸质投票登记")
+    POLL_BOOTH_COUNTED = 8108, _("录入投票站计票")
+    # 8150–8199 意见地图 (R3.1d, R2.3e): conversations, statements, votes, computed maps.
+    OPINION_CONVERSATION_CREATED = 8150, _("创建意见地图")
+    OPINION_CONVERSATION_EDITED = 8151, _("修改意见地图")
+    OPINION_CONVERSATION_CLOSED = 8152, _("结束意见地图征集")
+    OPINION_CONVERSATION_REOPENED = 8153, _("重新开放意见地图")
+    OPINION_STATEMENT_ADDED = 8155, _("提出观点")
+    OPINION_STATEMENT_EDITED = 8156, _("修改观点")
+    OPINION_STATEMENT_MODERATED = 8157, _("审核观点")
+    OPINION_VOTED = 8160, _("对观点表态")
+    OPINION_MAP_COMPUTED = 8165, _("计算意见地图")
+    # 8200–8299 居务公开 (R2.3f): disclosures, their review and residents' questions.
+    DISCLOSURE_DRAFTED = 8200, _("起草公开事项")
+    DISCLOSURE_EDITED = 8201, _("修改公开事项草稿")
+    DISCLOSURE_SUBMITTED = 8202, _("提交公开事项审核")
+    DISCLOSURE_SIGNED_OFF = 8203, _("监督委员会审核签字")
+    DISCLOSURE_RETURNED = 8204, _("监督委员会退回公开事项")
+    DISCLOSURE_PUBLISHED = 8205, _("发布公开事项")
+    DISCLOSURE_CORRECTION_DRAFTED = 8206, _("起草公开事项更正")
+    DISCLOSURE_DRAFT_DISCARDED = 8207, _("删除公开事项草稿")
+    DISCLOSURE_QUESTION_ASKED = 8210, _("居民就公开事项提问")
+    DISCLOSURE_QUESTION_ANSWERED = 8211, _("答复居民提问")
     POLICY_VERSION_ADDED = 8400, _("新增规则版本")
 
 
@@ -121,6 +171,7 @@ EVENT_AREAS: dict[int, Any] = {
     5: _("组织机构"),
     6: _("系统与审计"),
     7: _("办件"),
+    8: _("议事协商、投票、居务公开、选举与法定规则"),
 }
 
 

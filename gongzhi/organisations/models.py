@@ -36,6 +36,8 @@ class OrganisationKind(models.TextChoices):
     OWNER_COMMITTEE = "owner_committee", _("业主委员会")
     PROPERTY_COMPANY = "property_company", _("物业服务企业")
     SOCIAL_ORGANISATION = "social_organisation", _("社会组织")
+    # R2.3f: 居务监督委员会 (村民委员会组织法 第三十二条: 村务监督委员会), one per community.
+    SUPERVISION_COMMITTEE = "supervision_committee", _("居务监督委员会/村务监督委员会")
 
 
 # Self-governing committees (基层群众性自治组织, R2.3).
@@ -59,13 +61,18 @@ ATTACHABLE_KINDS = COMMITTEE_KINDS | {
     OrganisationKind.SOCIAL_ORGANISATION,
 }
 # Kinds whose body serves a fixed term (届).
-TERM_KINDS = COMMITTEE_KINDS | PARTY_KINDS | {OrganisationKind.OWNER_COMMITTEE}
+TERM_KINDS = (
+    COMMITTEE_KINDS
+    | PARTY_KINDS
+    | {OrganisationKind.OWNER_COMMITTEE, OrganisationKind.SUPERVISION_COMMITTEE}
+)
 # Kinds of which a place holds at most one active organisation, grouped: a community has
 # one committee whatever its kind, one community party organisation, a township one office.
 SINGLETON_GROUPS: tuple[frozenset[str], ...] = (
     frozenset(COMMITTEE_KINDS),
     frozenset({OrganisationKind.PARTY_COMMITTEE}),
     frozenset(OFFICE_KINDS),
+    frozenset({OrganisationKind.SUPERVISION_COMMITTEE}),
 )
 
 
@@ -102,6 +109,7 @@ POSTS_BY_KIND: dict[str, tuple[Post, ...]] = {
     OrganisationKind.OWNER_COMMITTEE: (Post.DIRECTOR, Post.DEPUTY_DIRECTOR, Post.MEMBER),
     OrganisationKind.PROPERTY_COMPANY: (Post.HEAD, Post.PROJECT_MANAGER, Post.STAFF),
     OrganisationKind.SOCIAL_ORGANISATION: (Post.HEAD, Post.DEPUTY_HEAD, Post.STAFF),
+    OrganisationKind.SUPERVISION_COMMITTEE: (Post.DIRECTOR, Post.MEMBER),
 }
 # Posts that count as members of a self-governing committee (主任、副主任、委员).
 COMMITTEE_MEMBER_POSTS = frozenset({Post.DIRECTOR, Post.DEPUTY_DIRECTOR, Post.MEMBER})

@@ -43,6 +43,7 @@ LEVELS_BY_KIND: dict[str, frozenset[int]] = {
     K.OWNER_COMMITTEE: frozenset({Level.COMMUNITY}),
     K.PROPERTY_COMPANY: frozenset({Level.COUNTY, Level.TOWNSHIP, Level.COMMUNITY}),
     K.SOCIAL_ORGANISATION: ANY_DIVISION,
+    K.SUPERVISION_COMMITTEE: frozenset({Level.COMMUNITY}),
 }
 # Kinds that sit at a compound (小区) or a building (楼栋) inside their community.
 COMPOUND_KINDS = frozenset({K.PARTY_BRANCH, K.OWNER_COMMITTEE})

@@ -33,16 +33,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def consultations(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/consultations.html")
-
-
-@require_GET
-def disclosure(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/disclosure.html")
-
-
-@require_GET
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
     """我的 — who is logged in, where they belong, and their settings."""

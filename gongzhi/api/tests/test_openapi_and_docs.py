@@ -32,14 +32,17 @@ class TestOpenApi:
             "/api/v1/tasks/{task_id}",
         } <= set(schema["paths"])
 
-    def test_every_endpoint_but_the_token_request_needs_a_bearer_token(self, schema):
+    def test_every_endpoint_but_the_open_ones_needs_a_bearer_token(self, schema):
+        """Open: the token request, and the published disclosures (居务公开 is public, R2.3f)."""
         assert schema["components"]["securitySchemes"]["BearerAuth"] == {
             "type": "http",
             "scheme": "bearer",
         }
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
-                open_endpoint = (path, method) == ("/api/v1/auth/token", "post")
+                open_endpoint = (path, method) == ("/api/v1/auth/token", "post") or (
+                    path.startswith("/api/v1/disclosures/public/") and method == "get"
+                )
                 assert ("security" not in operation) == open_endpoint, (path, method)
 
     def test_lists_are_documented_as_items_and_count(self, schema):

@@ -42,9 +42,14 @@ class TestShellAccessibility:
     ) -> None:
         client = logged_in(personas.resident)
         client.cookies["elder_mode"] = "1"
-        response = client.get(reverse(f"portal:{page}"))
+        response = client.get(reverse(f"portal:{page}"), follow=True)
         html = response.content.decode()
-        assert 'class="portal elder-mode"' in html
+        if response.redirect_chain and response.redirect_chain[-1][0].startswith("/gongkai/"):
+            # 居务公开 sends a resident to their community's public page, which is large
+            # text for everyone and carries no portal shell (R2.3f).
+            assert "<main" in html
+        else:
+            assert 'class="portal elder-mode"' in html
         assert_accessible(html)
 
     def test_the_english_interface_declares_its_language(self, regions: None) -> None:

@@ -30,14 +30,6 @@ class TestPortalPages:
         assert 'class="portal-tabbar"' in html
         assert 'class="elder-toggle"' in html
 
-    @pytest.mark.parametrize("page", ["consultations", "disclosure"])
-    def test_pages_still_being_built_say_so_and_what_they_will_do(
-        self, regions: None, page: str
-    ) -> None:
-        html = Client().get(reverse(f"portal:{page}")).content.decode()
-        assert "这项功能正在建设中，暂时还不能在线使用。" in html
-        assert "开通后您可以" in html
-
     def test_me_sends_a_visitor_to_log_in_and_back(self, regions: None) -> None:
         response = Client().get(reverse("portal:me"))
         assert response.status_code == 302

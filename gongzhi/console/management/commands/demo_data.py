@@ -19,12 +19,17 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from gongzhi.accounts.demo import DEMO_NOTE, create_demo_accounts
+from gongzhi.accounts.demo import DEMO_NOTE, DEMO_PASSWORD, create_demo_accounts
+from gongzhi.cases.demo import create_demo_cases
+from gongzhi.consultations.demo import create_demo_consultations
 from gongzhi.core.progress import print_progress
+from gongzhi.disclosures.demo import SUPERVISOR_ACCOUNT, create_demo_disclosures
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
+from gongzhi.opinions.demo import create_demo_opinions
 from gongzhi.organisations.demo import create_demo_members
 from gongzhi.organisations.seed import seed_organisations
+from gongzhi.polls.demo import create_demo_polls
 from gongzhi.regions.demo import create_demo_places
 from gongzhi.regions.models import Level, Region
 from gongzhi.residents.demo import create_demo_residents
@@ -69,6 +74,14 @@ class Command(BaseCommand):
             )
             # The demo resident account sees a household in the portal.
             link_demo_resident_account()
+            # Participation and casework, by the demo residents and staff through the actions.
+            participation = [
+                str(create_demo_consultations()),
+                str(create_demo_polls()),
+                str(create_demo_opinions(seed=options["seed"])),
+                str(create_demo_disclosures()),
+                str(create_demo_cases()),
+            ]
             new_places = "新建网格 {grids}、小区 {compounds}、楼栋 {buildings}".format(**places)
             record_event(
                 EventType.DEMO_DATA_CREATED,
@@ -77,18 +90,25 @@ class Command(BaseCommand):
                     "organisations": str(organisations),
                     "members": str(members),
                     "residents": residents.residents,
+                    "participation": participation,
                 },
             )
         self.stdout.write(
             f"演示数据就绪：{new_places}；{organisations}；{members}；"
             f"新登记居民 {residents.residents} 人（{residents.households} 户）"
         )
+        for line in participation:
+            self.stdout.write(f"  {line}")
         if not small:
             self.load_population(options["residents"], options["seed"])
         if not options["quiet_accounts"]:
             self.stdout.write("演示账号（仅供本机演示，生产环境请勿创建）：")
             for username, password, role, region in accounts:
                 self.stdout.write(f"  {username:<18} {password:<14} {role}（{region}）")
+            self.stdout.write(
+                f"  {SUPERVISOR_ACCOUNT:<18} {DEMO_PASSWORD:<14} "
+                "居民·居务监督委员会主任（万佳社区）"
+            )
             self.stdout.write(DEMO_NOTE)
 
     def load_population(self, n: int, seed: int) -> None:
