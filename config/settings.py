@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "gongzhi.polls",
     "gongzhi.opinions",
     "gongzhi.disclosures",
+    "gongzhi.elections",
     "gongzhi.console",
     "gongzhi.dashboards",
     "gongzhi.portal",

@@ -24,12 +24,15 @@ urlpatterns = [
     path("console/consultations/", include("gongzhi.consultations.urls")),
     path("console/polls/", include("gongzhi.polls.urls")),
     path("console/disclosures/", include("gongzhi.disclosures.urls")),
+    path("console/elections/", include("gongzhi.elections.urls")),
     path("console/opinions/", include("gongzhi.opinions.urls")),
     path("console/dashboards/", include("gongzhi.dashboards.urls")),
     path("console/policy/", include("gongzhi.policy.urls")),
     path("portal/", include("gongzhi.portal.urls")),
     # 居务公开 (R2.3f): public pages, readable without logging in.
     path("gongkai/", include("gongzhi.disclosures.public_urls")),
+    # 委员会选举 (R2.3d): published voter lists, proxies, candidates and results.
+    path("xuanju/", include("gongzhi.elections.public_urls")),
     path("open311/v2/", include("gongzhi.service_requests.urls")),
     path("api/v1/", api.urls),
 ]

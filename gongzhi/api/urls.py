@@ -26,6 +26,7 @@ from gongzhi.cases.api import router as cases_router
 from gongzhi.consultations.api import router as consultations_router
 from gongzhi.core.api import router as tasks_router
 from gongzhi.disclosures.api import router as disclosures_router
+from gongzhi.elections.api import router as elections_router
 from gongzhi.opinions.api import router as opinions_router
 from gongzhi.polls.api import router as polls_router
 from gongzhi.regions.api import router as regions_router
@@ -107,6 +108,7 @@ ROUTERS: list[tuple[str, Router, dict[str, Any]]] = [
     ("", disclosures_router, {}),
     ("", opinions_router, {}),
     ("", polls_router, {}),
+    ("", elections_router, {}),
 ]
 
 api = GongzhiAPI(

@@ -110,6 +110,14 @@ def modules_for(user: Any) -> list[Module]:
         ),
         (
             Module(
+                "elections:index",
+                _("委员会选举"),
+                _("换届选举部署、选民名单、委托投票、候选人、计票单双人录入、计票、结果确认与移交"),
+            ),
+            user.has_perm("elections.use_console"),
+        ),
+        (
+            Module(
                 "organisations:list",
                 _("组织机构"),
                 _("职能部门、街道办事处、居（村、嘎查）民委员会及其成员、基层党组织"),

@@ -154,6 +154,28 @@ class EventType(models.IntegerChoices):
     DISCLOSURE_QUESTION_ASKED = 8210, _("居民就公开事项提问")
     DISCLOSURE_QUESTION_ANSWERED = 8211, _("答复居民提问")
     POLICY_VERSION_ADDED = 8400, _("新增规则版本")
+    # 8500–8599 committee elections (R2.3d).
+    ELECTION_SCHEDULED = 8500, _("部署换届选举")
+    ELECTION_EDITED = 8501, _("修改选举安排")
+    ELECTION_CANCELLED = 8502, _("取消选举")
+    ELECTION_COMMITTEE_APPOINTED = 8503, _("推选选举委员会")
+    ELECTION_VOTER_LIST_BUILT = 8510, _("生成选民名单")
+    ELECTION_VOTER_LIST_PUBLISHED = 8511, _("公布选民名单")
+    ELECTION_LIST_REQUEST_FILED = 8512, _("提出选民登记申请或异议")
+    ELECTION_LIST_REQUEST_DECIDED = 8513, _("处理选民登记申请或异议")
+    ELECTION_PROXY_RECORDED = 8520, _("登记委托投票")
+    ELECTION_PROXY_WITHDRAWN = 8521, _("撤销委托投票")
+    ELECTION_CANDIDATE_NOMINATED = 8530, _("登记候选人提名")
+    ELECTION_CANDIDATE_WITHDRAWN = 8531, _("候选人退出")
+    ELECTION_CANDIDATES_PUBLISHED = 8532, _("公布正式候选人")
+    ELECTION_STATION_SAVED = 8540, _("设立选举投票站")
+    ELECTION_SHEET_ENTERED = 8541, _("录入计票单")
+    ELECTION_TALLIED = 8542, _("选举计票")
+    ELECTION_FURTHER_ROUND_STARTED = 8543, _("另行选举")
+    ELECTION_CERTIFIED = 8550, _("确认选举结果")
+    ELECTION_HANDED_OVER = 8551, _("完成工作移交")
+    ELECTION_RECALL_PROPOSED = 8560, _("提出罢免")
+    ELECTION_RECALL_DECIDED = 8561, _("罢免表决结果")
 
 
 class Outcome(models.TextChoices):

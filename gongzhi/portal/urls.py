@@ -3,6 +3,7 @@ from django.urls import path
 from gongzhi.cases import portal_urls as case_pages
 from gongzhi.consultations import portal_urls as consultation_pages
 from gongzhi.disclosures import portal_urls as disclosure_pages
+from gongzhi.elections import portal_urls as election_pages
 from gongzhi.opinions import portal_urls as opinion_pages
 from gongzhi.outreach import portal_urls as outreach_pages
 from gongzhi.polls import portal_urls as poll_pages
@@ -26,4 +27,6 @@ urlpatterns = [
     *opinion_pages.urlpatterns,
     # 居务公开 (R2.3f): the community's disclosures, questions, supervision review.
     *disclosure_pages.urlpatterns,
+    # 委员会选举 (R2.3d): am I on the voter list, where to vote, results.
+    *election_pages.urlpatterns,
 ]
