@@ -24,8 +24,10 @@ MEETING: Blueprint = [
     (PhaseKey.REPORT, frozenset({Feature.COMMENT, Feature.RATE})),
 ]
 
-# 线上协商: no meeting to sign up for; proposals stay open while residents deliberate; the
-# residents' vote in a linked poll is the decision.
+# 线上协商: no meeting to sign up for; proposals stay open while residents deliberate;
+# residents vote in a linked poll in 决策, and staff record its published result as the
+# consultation's decision (a decision record, as for a meeting, which implementation
+# items then carry out) — leaving 决策 needs that record.
 ONLINE: Blueprint = [
     (PhaseKey.COLLECT, frozenset({Feature.PROPOSE, Feature.SUPPORT, Feature.COMMENT})),
     (PhaseKey.DELIBERATE, frozenset({Feature.PROPOSE, Feature.SUPPORT, Feature.COMMENT})),

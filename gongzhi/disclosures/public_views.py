@@ -2,8 +2,9 @@
 
 Small, fast and cacheable by design: rendered without the request context (no session,
 no CSRF token, no per-user content), one stylesheet of a few kilobytes and no script.
-Every response carries ``Cache-Control: public`` and a weak ETag derived from what the
-page shows (the published rows, the corrections, the answered questions), so a browser
+Every response to an anonymous visitor carries ``Cache-Control: public`` (``private`` when
+the request carries a session cookie) and a weak ETag derived from what the page shows
+(the published rows, the corrections, the answered questions) and its language, so a browser
 or a proxy revalidates with ``If-None-Match`` and gets 304 without the page being
 rendered. Only published disclosures exist here: anything else is 404.
 """
@@ -13,10 +14,12 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from gongzhi.disclosures import queries, schedule
@@ -32,13 +35,20 @@ def _etag(*parts: Any) -> str:
 
 
 def _respond(request: HttpRequest, etag: str, render: Any) -> HttpResponse:
+    # The same rows in Chinese and in English are two pages: the language is in the tag.
+    etag = _etag(etag, get_language())
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         response: HttpResponse = HttpResponseNotModified()
     else:
         response = HttpResponse(render(), content_type="text/html; charset=utf-8")
     response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
-    patch_vary_headers(response, ["Accept-Language"])
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # A logged-in visitor's response may carry the session's refreshed cookie: only
+        # their own browser may keep it. Anonymous visitors get the shared-cache header.
+        patch_cache_control(response, private=True, max_age=MAX_AGE)
+    else:
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
     return response
 
 

@@ -246,6 +246,7 @@ def do_save_member(
     membership.person_name = membership.person_name.strip()
     membership.full_clean()
     _check_single_holder(membership, organisation)
+    _check_supervision_bar(membership, organisation)
     membership.save()
     summary: dict[str, Any] = {
         "created": creating,
@@ -258,6 +259,25 @@ def do_save_member(
         EventType.MEMBER_SAVED, actor=actor, obj=membership, summary=summary, request=request
     )
     return membership
+
+
+def _check_supervision_bar(membership: Membership, organisation: Organisation) -> None:
+    """R2.3f: members of the residents' committee and their close relatives may not serve
+    on the affairs supervision committee (村民委员会组织法 第三十二条). The check reads the
+    residents registry (households and relationships), so it lives with the disclosures
+    that the supervision committee signs off; it is imported here, at call time, because
+    organisations sit below the domain apps."""
+    if organisation.kind != OrganisationKind.SUPERVISION_COMMITTEE or membership.end_date:
+        return
+    from gongzhi.disclosures.supervision import Candidate, bar_reasons
+
+    reasons = bar_reasons(
+        Candidate(name=membership.person_name, user_id=membership.user_id),
+        organisation.region_code[:12],
+        on=membership.start_date,
+    )
+    if reasons:
+        raise ValidationError({"person_name": reasons})
 
 
 def _check_single_holder(membership: Membership, organisation: Organisation) -> None:

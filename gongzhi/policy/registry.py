@@ -30,8 +30,8 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 
 class Kind(enum.StrEnum):
@@ -55,6 +55,11 @@ _KIND_LABELS = {
 }
 
 _CHINESE_DIGITS = "零一二三四五六七八九十"
+
+
+def _english() -> bool:
+    """Chinese fractions read 三分之二; other languages get 2/3."""
+    return not (get_language() or "zh-hans").startswith("zh")
 
 
 @dataclass(frozen=True)
@@ -104,7 +109,7 @@ class Threshold:
         share = self.fraction
         if share == Fraction(1, 2):
             words = _("半数")
-        elif share.denominator <= 10 and share.numerator <= 10:
+        elif share.denominator <= 10 and share.numerator <= 10 and not _english():
             words = _("%(den)s分之%(num)s") % {
                 "den": _CHINESE_DIGITS[share.denominator],
                 "num": _CHINESE_DIGITS[share.numerator],

@@ -213,6 +213,13 @@ def do_save_poll(
         max_choices = 1
     if results_visibility not in ResultsVisibility.values:
         errors.add("results_visibility", _("请选择结果显示方式"))
+    elif is_secret and results_visibility == ResultsVisibility.LIVE:
+        # A count that moves while the turnout list shows who voted when would tell how
+        # each late voter voted: a secret ballot shows its result only after the close.
+        errors.add(
+            "results_visibility",
+            _("无记名投票不能实时显示结果：边投边看票数，结合已投票名单就能推知个人的选择"),
+        )
     if opens_at is None:
         errors.add("opens_at", _("请填写开始时间"))
     if closes_at is None:

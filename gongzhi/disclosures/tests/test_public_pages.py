@@ -93,6 +93,21 @@ class TestCaching:
         assert again.content == b""
         assert "Set-Cookie" not in response.headers
 
+    def test_a_logged_in_visitor_gets_a_private_response(
+        self, published: Disclosure, personas: Personas
+    ) -> None:
+        client = Client()
+        client.force_login(personas.resident)
+        response = client.get(page(published))
+        assert response.status_code == 200
+        assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+    def test_the_english_page_has_its_own_etag(self, published: Disclosure) -> None:
+        chinese = Client().get(page(published))
+        english = Client().get(page(published), HTTP_ACCEPT_LANGUAGE="en")
+        assert chinese["ETag"] != english["ETag"]
+        assert "Accept-Language" in chinese["Vary"]
+
     def test_the_page_is_small(self, published: Disclosure) -> None:
         from django.contrib.staticfiles import finders
 

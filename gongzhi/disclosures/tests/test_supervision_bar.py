@@ -59,3 +59,15 @@ class TestBar:
 
     def test_the_bar_is_per_community(self, committees: Committees) -> None:
         assert bar_reasons(Candidate("刘军", committees.committee_man.pk), "152201002001") == []
+
+
+@pytest.mark.django_db
+def test_the_directory_refuses_a_barred_supervision_member(committees: Committees) -> None:
+    """The bar holds where members are added (组织机构), not only at sign-off."""
+    from django.core.exceptions import ValidationError
+
+    from gongzhi.disclosures.tests.conftest import member
+
+    with pytest.raises(ValidationError) as caught:
+        member(committees.supervision_committee, "刘军", committees.committee_man)
+    assert "不得担任监督委员会成员" in caught.value.message_dict["person_name"][0]

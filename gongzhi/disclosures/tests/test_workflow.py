@@ -145,11 +145,13 @@ class TestSignOffPermission:
     ) -> None:
         from gongzhi.disclosures.tests.conftest import member
 
-        # Recorded in the directory despite the bar (the directory form does not check it).
-        member(committees.supervision_committee, "刘军", committees.committee_man)
+        # 高娃 sat on the supervision committee first and was elected to the residents'
+        # committee later: the directory checks the bar only when a supervision member is
+        # added, so sign-off checks it again.
+        member(committees.residents_committee, "高娃", committees.supervisor)
         d = self._submitted(personas)
         with pytest.raises(PermissionDenied) as caught:
-            actions.do_sign_off_disclosure(d, actor=committees.committee_man)
+            actions.do_sign_off_disclosure(d, actor=committees.supervisor)
         assert "居（村）民委员会成员不得担任监督委员会成员" in str(caught.value)
 
     def test_a_member_signs_once(self, personas: Personas, committees: Committees) -> None:

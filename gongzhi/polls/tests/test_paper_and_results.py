@@ -88,7 +88,7 @@ def test_results_are_hidden_until_the_close(world: Personas, poll: Poll, alice: 
 
 
 def test_live_results_show_while_open(world: Personas, alice: Any) -> None:
-    poll = make_poll(world.staff_a, results_visibility="live")
+    poll = make_poll(world.staff_a, results_visibility="live", is_secret=False)
     actions.do_cast_vote(poll, choices=option_ids(poll)[1:2], actor=alice)
     assert queries.residents_may_see_results(poll)
     assert [o.online for o in queries.results(poll).options] == [0, 1, 0]
@@ -145,3 +145,10 @@ def test_a_draft_names_every_bad_field(world: Personas) -> None:
     assert errors["closes_at"] == ["截止时间须晚于开始时间"]
     assert errors["region"] == ["组织单位须在您的辖区内"]
     assert "max_choices" in errors
+
+
+def test_a_secret_poll_cannot_show_live_results(world: Personas) -> None:
+    """A moving count beside the turnout list would reveal late voters' choices."""
+    with pytest.raises(ValidationError) as caught:
+        make_poll(world.staff_a, results_visibility="live", is_secret=True, open_it=False)
+    assert "无记名投票不能实时显示结果" in caught.value.message_dict["results_visibility"][0]
