@@ -5,18 +5,19 @@
    new election's list is built by ``do_build_voter_list`` — the action the console calls:
    age on election day, registration category, the one-list-per-round check, one bulk
    insert. Target: < 2 s for 20,000 residents.
-2. Tally: ``--ballots`` paper ballots (default 100,000) for 9 seats and 30 candidates,
-   recorded on the tally sheets of ``--stations`` polling stations (default 200), each sheet
-   entered twice by two clerks as the platform requires. ``do_tally`` checks every pair of
-   entries, sums them and applies the validity and majority rules. Target: < 1 s. Beside
-   it, ``naive_tally_s`` sums the same sheets with one ORM query per station and candidate.
-
-The platform records each station's or mobile box's tally sheet (the paper count done in
-public at the station), not every single ballot, so the tally's work grows with stations
-and candidates, not with ballots.
+2. Tally of entered ballots: ``--ballots`` paper ballots (default 100,000) for 9 seats and
+   30 candidates at ``--stations`` ballot-entry stations (default 100), in bundles of 50,
+   every bundle entered twice as the platform requires. The first bundle is entered by two
+   clerks through ``do_enter_bundle`` (timed: ``bundle_entry_action_s`` per entry); the rest
+   are written in bulk with the same rows and signatures the action writes. ``do_tally``
+   checks every pair of entries and counts the first entries in SQL (``tally_s``, target
+   < 1 s). Beside it, ``naive_tally_s`` counts the same ballots with a per-ballot ORM loop,
+   and ``retally_same`` says whether counting again from the ballots gives the stored result.
+3. Tally of tally sheets: a second election of the same community, whose ``--stations``
+   stations each enter their tally sheet twice (``sheet_tally_s``).
 
 Prints one JSON line (progress on stderr). Usage: ``.venv/bin/python bench/bench_elections.py
-[--residents 20000] [--ballots 100000] [--stations 200] [--url URL]``. PostgreSQL by default
+[--residents 20000] [--ballots 100000] [--stations 100] [--url URL]``. PostgreSQL by default
 (``DATABASE_URL``, else ``gongzhi_bench``).
 """
 
@@ -53,13 +54,13 @@ def load_residents(code: str, count: int) -> Any:
     stem = f"15220119{code[-2:]}"
     rng = random.Random(6)
     households: list[Household] = []
-    for n in range(have // 4, (count + 3) // 4):
+    for n in range((have + 3) // 4, (count + 3) // 4):
         households.append(
             Household(number=f"BENCH-EL-{code}-{n:06d}", region_code=code, community=community)
         )
     Household.objects.bulk_create(households, batch_size=2000)
     homes = list(
-        Household.objects.filter(number__startswith="BENCH-EL-")
+        Household.objects.filter(number__startswith=f"BENCH-EL-{code}-")
         .order_by("number")
         .values_list("pk", flat=True)
     )
@@ -100,26 +101,104 @@ def committee(community: Any) -> Any:
     return found
 
 
-def naive_tally(election: Any) -> dict[int, int]:
-    from gongzhi.elections.models import TallySheet
+def make_ballots(candidates: list[Any], count: int, rng: random.Random) -> list[Any]:
+    """``count`` ballots: 2% invalid; on the others each seat of a post goes to the post's
+    favourite for that seat with probability 0.65, else to another candidate of the post;
+    one ballot in twenty leaves a seat unmarked, one in a hundred names another person."""
+    from gongzhi.elections.ballots import PaperBallot
 
-    totals: dict[int, int] = {}
-    for station in election.stations.all():
-        for candidate in election.candidates.all():
-            first = TallySheet.objects.get(station=station, round=1, entry=1)
-            second = TallySheet.objects.get(station=station, round=1, entry=2)
-            a = int(first.votes.get(str(candidate.pk), 0))
-            b = int(second.votes.get(str(candidate.pk), 0))
-            if a == b:
-                totals[candidate.pk] = totals.get(candidate.pk, 0) + a
-    return totals
+    by_post: dict[str, list[int]] = {}
+    for candidate in sorted(candidates, key=lambda c: c.pk):
+        by_post.setdefault(candidate.post, []).append(candidate.pk)
+    seats = dict(zip(CANDIDATES, SEATS.values(), strict=True))
+    made = []
+    for _n in range(count):
+        if rng.random() < 0.02:
+            made.append(PaperBallot(invalid=True))
+            continue
+        marks: set[int] = set()
+        for post, pool in by_post.items():
+            favourites, others = pool[: seats[post]], pool[seats[post] :]
+            for seat in range(seats[post]):
+                pick = favourites[seat] if rng.random() < 0.65 else rng.choice(others)
+                marks.add(pick)
+        if rng.random() < 0.05:
+            marks.discard(rng.choice(sorted(marks)))
+        others_count = 1 if rng.random() < 0.01 and len(marks) < sum(seats.values()) else 0
+        made.append(PaperBallot(marks=frozenset(marks), others=others_count))
+    return made
+
+
+def bulk_enter(election: Any, stations: list[Any], papers: list[Any], clerks: list[Any]) -> int:
+    """Write every bundle (but those the action entered) twice, with the action's rows."""
+    from gongzhi.elections import ballots
+    from gongzhi.elections.models import BALLOTS_PER_BUNDLE, BallotBundle, BallotMark, EnteredBallot
+
+    per_station = len(papers) // len(stations)
+    written = 0
+    for s_index, station in enumerate(stations):
+        chunk = papers[s_index * per_station : (s_index + 1) * per_station]
+        bundles = []
+        contents = []
+        for b_index in range(0, len(chunk), BALLOTS_PER_BUNDLE):
+            number = b_index // BALLOTS_PER_BUNDLE + 1
+            if station.bundles.filter(number=number).exists():
+                continue  # entered through the action
+            items = chunk[b_index : b_index + BALLOTS_PER_BUNDLE]
+            for entry, clerk in enumerate(clerks, start=1):
+                bundles.append(
+                    BallotBundle(
+                        election=election,
+                        station=station,
+                        region_code=election.region_code,
+                        round=1,
+                        number=number,
+                        entry=entry,
+                        clerk=clerk,
+                        ballots=len(items),
+                        signature=ballots.signature(items),
+                    )
+                )
+                contents.append(items)
+        BallotBundle.objects.bulk_create(bundles, batch_size=1000)
+        rows = [
+            row
+            for bundle, items in zip(bundles, contents, strict=True)
+            for row in ballots.rows_for(bundle, items)
+        ]
+        saved = EnteredBallot.objects.bulk_create(rows, batch_size=5000)
+        flat = [p for items in contents for p in items]
+        BallotMark.objects.bulk_create(ballots.marks_for(saved, flat), batch_size=10000)
+        written += len(flat)
+        if s_index % 10 == 9:
+            log(f"  {s_index + 1} stations entered")
+    return written
+
+
+def naive_tally(election: Any) -> tuple[int, int, dict[int, int]]:
+    """The same count, ballot by ballot through the ORM."""
+    from gongzhi.elections.models import EnteredBallot
+
+    cast = invalid = 0
+    votes: dict[int, int] = {}
+    papers = EnteredBallot.objects.filter(election=election, round=1, entry=1).prefetch_related(
+        "marks"
+    )
+    for paper in papers.iterator(chunk_size=2000):
+        cast += 1
+        if paper.is_invalid:
+            invalid += 1
+            continue
+        for mark in paper.marks.all():
+            votes[mark.candidate_id] = votes.get(mark.candidate_id, 0) + 1
+    return cast, invalid, votes
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--residents", type=int, default=20_000)
     parser.add_argument("--ballots", type=int, default=100_000)
-    parser.add_argument("--stations", type=int, default=200)
+    parser.add_argument("--stations", type=int, default=100)
     parser.add_argument("--url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
     prepare_database(args.url)
@@ -131,9 +210,9 @@ def main() -> None:
 
     from gongzhi.accounts.actions import do_create_user
     from gongzhi.accounts.models import User
-    from gongzhi.elections import actions
-    from gongzhi.elections.enums import ElectionStatus
-    from gongzhi.elections.models import Election, TallySheet
+    from gongzhi.elections import actions, ballots
+    from gongzhi.elections.enums import ElectionStatus, EntryMode
+    from gongzhi.elections.models import BALLOTS_PER_BUNDLE, Election, TallySheet
     from gongzhi.regions.loader import load_regions
     from gongzhi.regions.models import Region
 
@@ -152,7 +231,12 @@ def main() -> None:
             status=ElectionStatus.CANCELLED
         )
         return actions.do_schedule_election(
-            committee=body, election_day=today + timedelta(days=25), actor=None, **SEATS
+            committee=body,
+            election_day=today + timedelta(days=25),
+            seats_director=SEATS["seats_director"],
+            seats_deputy=SEATS["seats_deputy"],
+            seats_member=SEATS["seats_member"],
+            actor=None,
         )
 
     election = fresh_election(COMMUNITY, args.residents)
@@ -161,54 +245,99 @@ def main() -> None:
     report = actions.do_build_voter_list(election, actor=None)
     build_s = time.perf_counter() - started
 
-    # The tally needs as many registered voters as ballots: a larger community.
-    election = fresh_election(TALLY_COMMUNITY, args.ballots + args.ballots // 20)
-    started = time.perf_counter()
-    big = actions.do_build_voter_list(election, actor=None)
-    big_build_s = time.perf_counter() - started
-    actions.do_publish_voter_list(election, actor=None)
-    voters = list(election.voters.order_by("pk")[: sum(CANDIDATES.values())])
-    for voter, post in zip(
-        voters, [p for p, n in CANDIDATES.items() for _ in range(n)], strict=True
-    ):
-        actions.do_nominate_candidate(election, voter=voter, post=post, nominations=10, actor=None)
-    actions.do_publish_candidates(election, actor=None)
-
-    log(f"recording {args.ballots} ballots on {args.stations} stations, entered twice …")
     clerks = []
     for name in ("bench_clerk_1", "bench_clerk_2"):
         user = User.objects.filter(username=name).first() or do_create_user(
             name,
             roles=["community_staff"],
-            region=election.region,
+            region=Region.objects.get(region_code=TALLY_COMMUNITY),
             password=PASSWORD,
             actor=None,
         )
         clerks.append(user)
-    rng = random.Random(7)
+
+    def ready_to_vote(entry_mode: str) -> tuple[Any, Any, list[Any]]:
+        """The tally community's election up to the vote: as many voters as ballots and more,
+        30 candidates, ``--stations`` stations entering ``entry_mode``."""
+        found = fresh_election(TALLY_COMMUNITY, args.ballots + args.ballots // 20)
+        started = time.perf_counter()
+        listed = actions.do_build_voter_list(found, actor=None)
+        took = time.perf_counter() - started
+        actions.do_publish_voter_list(found, actor=None)
+        voters = list(found.voters.order_by("pk")[: sum(CANDIDATES.values())])
+        posts = [p for p, n in CANDIDATES.items() for _ in range(n)]
+        for voter, post in zip(voters, posts, strict=True):
+            actions.do_nominate_candidate(found, voter=voter, post=post, nominations=10, actor=None)
+        actions.do_publish_candidates(found, actor=None)
+        stations = [
+            actions.do_save_station(found, name=f"投票站{n + 1}", entry_mode=entry_mode, actor=None)
+            for n in range(args.stations)
+        ]
+        # Election day comes: the bench votes today.
+        Election.objects.filter(pk=found.pk).update(election_day=today)
+        found.refresh_from_db()
+        return found, (listed, took), stations
+
+    # 2. The tally of entered ballots.
+    election, (big, big_build_s), stations = ready_to_vote(EntryMode.BALLOTS)
     candidates = list(election.candidates.all())
-    per_station = args.ballots // args.stations
-    # The first candidates of each post, as many as its seats, carry a majority.
-    favourites = set()
-    for post, seats in zip(CANDIDATES, SEATS.values(), strict=True):
-        favourites |= {c.pk for c in candidates if c.post == post}.intersection(
-            sorted(c.pk for c in candidates if c.post == post)[:seats]
+    rng = random.Random(7)
+    papers = make_ballots(candidates, args.ballots, rng)
+    log("entering the first bundle through the action, twice …")
+    started = time.perf_counter()
+    for clerk in clerks:
+        actions.do_enter_bundle(
+            stations[0], number=1, papers=papers[:BALLOTS_PER_BUNDLE], actor=clerk
         )
+    action_s = (time.perf_counter() - started) / len(clerks)
+    log(f"entering {args.ballots} ballots twice in bulk …")
+    started = time.perf_counter()
+    bulk_enter(election, stations, papers, clerks)
+    bulk_s = time.perf_counter() - started
+    election.refresh_from_db()
+
+    started = time.perf_counter()
+    tallied = actions.do_tally(election, actor=None)
+    tally_s = time.perf_counter() - started
+    started = time.perf_counter()
+    naive_cast, naive_invalid, naive_votes = naive_tally(election)
+    naive_s = time.perf_counter() - started
+    assert (naive_cast, naive_invalid) == (tallied.ballots_cast, tallied.ballots_invalid)
+    stored = dict(tallied.results.values_list("candidate_id", "votes"))
+    assert {k: v for k, v in stored.items() if v} == naive_votes, "naive count disagrees"
+    election.refresh_from_db()
+    recount = actions.count_round(election)
+    retally_same = dict(recount[0].votes) == naive_votes and recount[1].elected == set(
+        tallied.results.filter(elected=True).values_list("candidate_id", flat=True)
+    )
+    marks = sum(len(p.marks) for p in papers)
+
+    # 3. The tally of tally sheets, in a second election of the same community.
+    Election.objects.filter(pk=election.pk).update(status=ElectionStatus.CANCELLED)
+    sheet_election, _listed, sheet_stations = ready_to_vote(EntryMode.SHEET)
+    per_station = args.ballots // args.stations
+    favourites = set()
+    sheet_candidates = list(sheet_election.candidates.all())
+    for post, seats in zip(CANDIDATES, SEATS.values(), strict=True):
+        favourites |= set(sorted(c.pk for c in sheet_candidates if c.post == post)[:seats])
     sheets = []
-    for n in range(args.stations):
-        station = actions.do_save_station(election, name=f"投票站{n + 1}", actor=None)
+    for station in sheet_stations:
         invalid = per_station // 50
         valid = per_station - invalid
-        votes = {}
-        for candidate in candidates:
-            share = FAVOURITE if candidate.pk in favourites else OTHERS[candidate.post]
-            votes[str(candidate.pk)] = int(valid * share * rng.uniform(0.9, 1.1))
+        votes = {
+            str(c.pk): int(
+                valid
+                * (FAVOURITE if c.pk in favourites else OTHERS[c.post])
+                * rng.uniform(0.9, 1.1)
+            )
+            for c in sheet_candidates
+        }
         for entry, clerk in enumerate(clerks, start=1):
             sheets.append(
                 TallySheet(
-                    election=election,
+                    election=sheet_election,
                     station=station,
-                    region_code=election.region_code,
+                    region_code=sheet_election.region_code,
                     round=1,
                     entry=entry,
                     clerk=clerk,
@@ -219,17 +348,12 @@ def main() -> None:
                 )
             )
     TallySheet.objects.bulk_create(sheets, batch_size=1000)
-    Election.objects.filter(pk=election.pk).update(status=ElectionStatus.VOTED)
-    election.refresh_from_db()
-
+    Election.objects.filter(pk=sheet_election.pk).update(status=ElectionStatus.VOTED)
+    sheet_election.refresh_from_db()
     started = time.perf_counter()
-    tallied = actions.do_tally(election, actor=None)
-    tally_s = time.perf_counter() - started
-    started = time.perf_counter()
-    naive = naive_tally(election)
-    naive_s = time.perf_counter() - started
-    recount = actions.count_round(election)[0]
-    assert recount.votes == naive, "the naive sum disagrees with the tally"
+    sheet_tallied = actions.do_tally(sheet_election, actor=None)
+    sheet_tally_s = time.perf_counter() - started
+    assert ballots.totals(sheet_election, 1).cast == 0
 
     print(
         json.dumps(
@@ -242,15 +366,24 @@ def main() -> None:
                 "voter_list_target_s": 2.0,
                 "tally_community_voters": big.added,
                 "tally_community_build_s": round(big_build_s, 3),
-                "ballots": per_station * args.stations,
+                "ballots": tallied.ballots_cast,
+                "ballots_invalid": tallied.ballots_invalid,
+                "marks": marks,
+                "entered_rows": 2 * len(papers),
                 "stations": args.stations,
                 "candidates": len(candidates),
                 "seats": sum(SEATS.values()),
+                "bundle_entry_action_s": round(action_s, 3),
+                "bulk_entry_s": round(bulk_s, 1),
                 "tally_s": round(tally_s, 3),
                 "tally_target_s": 1.0,
                 "naive_tally_s": round(naive_s, 3),
+                "retally_same": retally_same,
                 "elected": tallied.results.filter(elected=True).count(),
                 "valid": tallied.is_valid,
+                "sheet_stations": args.stations,
+                "sheet_tally_s": round(sheet_tally_s, 3),
+                "sheet_elected": sheet_tallied.results.filter(elected=True).count(),
                 "load_avg_1m_before": round(load_before, 2),
             },
             ensure_ascii=False,

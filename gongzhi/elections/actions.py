@@ -24,14 +24,16 @@ from django.utils.translation import gettext as _
 from gongzhi.accounts.models import User
 from gongzhi.core.actions import FieldErrors, require
 from gongzhi.core.pii import blind_index, normalise_id_number
-from gongzhi.elections import checks, deadlines, policies, tally, voterlist
+from gongzhi.elections import ballots, checks, deadlines, policies, tally, voterlist
 from gongzhi.elections.enums import (
     LIST_FROZEN,
     CandidatePost,
     CandidateStatus,
     CommitteeRole,
     ElectionKind,
+    ElectionMode,
     ElectionStatus,
+    EntryMode,
     ProxyChannel,
     RequestKind,
     RequestStatus,
@@ -39,10 +41,13 @@ from gongzhi.elections.enums import (
     VoterCategory,
 )
 from gongzhi.elections.models import (
+    BallotBundle,
+    BallotMark,
     Candidate,
     CandidateResult,
     Election,
     ElectionCommitteeMember,
+    EnteredBallot,
     ListRequest,
     PollingStation,
     Proxy,
@@ -55,8 +60,14 @@ from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
 from gongzhi.organisations import actions as organisation_actions
 from gongzhi.organisations.composition import composition_rules
-from gongzhi.organisations.models import COMMITTEE_MEMBER_POSTS, Membership, Organisation
+from gongzhi.organisations.models import (
+    COMMITTEE_MEMBER_POSTS,
+    Membership,
+    Organisation,
+    OrganisationKind,
+)
 from gongzhi.policy import registry
+from gongzhi.policy.queries import PolicyValue, policy_value
 from gongzhi.regions.models import Grid
 from gongzhi.residents.models import ID_PURPOSE, Resident
 
@@ -145,6 +156,40 @@ def _check_seats(
             )
 
 
+def allowed_modes(committee: Organisation, day: date) -> tuple[list[str], PolicyValue | None]:
+    """The election modes the law allows ``committee`` on ``day``, the first the default,
+    and the rule that allows the indirect modes (``None`` for village committees, which the
+    villagers elect directly: 村民委员会组织法 第十一条)."""
+    if committee.kind != OrganisationKind.RESIDENTS_COMMITTEE:
+        return [ElectionMode.DIRECT], None
+    found = policy_value(policies.URBAN_INDIRECT_ALLOWED, committee.region_code, day)
+    if not found.value:
+        return [ElectionMode.DIRECT], found
+    return list(ElectionMode.values), found
+
+
+def _check_mode(errors: FieldErrors, committee: Organisation, mode: str, day: date) -> None:
+    allowed, found = allowed_modes(committee, day)
+    if mode in allowed:
+        return
+    if mode not in ElectionMode.values:
+        errors.add("mode", _("选举方式：请选择"))
+    elif found is None:
+        errors.add(
+            "mode",
+            _(
+                "选举方式：村（嘎查）民委员会主任、副主任和委员由村民直接选举产生"
+                "（《中华人民共和国村民委员会组织法》第十一条）"
+            ),
+        )
+    else:
+        errors.add(
+            "mode",
+            _("选举方式：按现行规定，居民委员会由选民直接选举产生（依据：%(source)s）")
+            % {"source": found.source},
+        )
+
+
 @transaction.atomic
 def do_schedule_election(
     *,
@@ -154,11 +199,13 @@ def do_schedule_election(
     seats_deputy: int = 0,
     seats_member: int = 0,
     kind: str = ElectionKind.REGULAR,
+    mode: str = "",
     note: str = "",
     actor: User | None,
     request: HttpRequest | None = None,
 ) -> Election:
-    """部署选举: the street schedules an election of ``committee``.
+    """部署选举: the street schedules an election of ``committee``. ``mode`` (选举方式)
+    defaults to the first the law allows the committee (``allowed_modes``): direct election.
 
     Locks the committee row, so that two concurrent schedulings cannot both pass the
     one-open-election check.
@@ -180,6 +227,8 @@ def do_schedule_election(
         "seats_member": seats_member,
     }
     _check_seats(errors, committee, kind, seats, election_day)
+    mode = mode or allowed_modes(committee, election_day)[0][0]
+    _check_mode(errors, committee, mode, election_day)
     clash = Election.objects.filter(committee=committee, status__in=OPEN_STATUSES).first()
     if clash is not None:
         errors.add(
@@ -193,6 +242,7 @@ def do_schedule_election(
         region=committee.region,
         region_code=committee.region_code,
         kind=kind,
+        mode=mode,
         election_day=election_day,
         note=note.strip(),
         created_by=actor,
@@ -202,7 +252,12 @@ def do_schedule_election(
         EventType.ELECTION_SCHEDULED,
         election,
         actor=actor,
-        summary={"kind": kind, "election_day": election_day.isoformat(), **seats},
+        summary={
+            "kind": kind,
+            "mode": mode,
+            "election_day": election_day.isoformat(),
+            **seats,
+        },
         request=request,
     )
     return election
@@ -887,9 +942,12 @@ def do_save_station(
     kind: str = StationKind.STATION,
     place: str = "",
     grid: Grid | None = None,
+    entry_mode: str = EntryMode.SHEET,
     actor: User | None,
     request: HttpRequest | None = None,
 ) -> PollingStation:
+    """设立投票站: ``entry_mode`` says whether its tally sheet or every paper ballot is
+    entered; a station uses one or the other."""
     election = _lock(election)
     require(actor, RUN, election)
     _status_is(
@@ -905,6 +963,8 @@ def do_save_station(
         errors.add("name", _("名称：已有同名投票站"))
     if kind not in StationKind.values:
         errors.add("kind", _("类别：请选择"))
+    if entry_mode not in EntryMode.values:
+        errors.add("entry_mode", _("录入方式：请选择"))
     if grid is not None and not grid.region_code.startswith(election.region_code):
         errors.add("grid", _("居民小组：应为本社区的网格"))
     errors.raise_any()
@@ -915,8 +975,16 @@ def do_save_station(
         kind=kind,
         place=place.strip(),
         grid=grid,
+        entry_mode=entry_mode,
     )
-    _event(EventType.ELECTION_STATION_SAVED, election, actor=actor, obj=station, request=request)
+    _event(
+        EventType.ELECTION_STATION_SAVED,
+        election,
+        actor=actor,
+        obj=station,
+        summary={"entry_mode": entry_mode},
+        request=request,
+    )
     return station
 
 
@@ -967,6 +1035,9 @@ def do_enter_sheet(
         errors.add(
             "station", _("选举日 %(day)s 之前不能录入计票单") % {"day": _day(election.election_day)}
         )
+        errors.raise_any()
+    if station.entry_mode != EntryMode.SHEET:
+        errors.add("station", _("该投票站逐张录入选票，不录入计票单"))
         errors.raise_any()
     numbers = {
         "ballots_issued": ballots_issued,
@@ -1048,13 +1119,110 @@ def do_enter_sheet(
     return own
 
 
+@transaction.atomic
+def do_enter_bundle(
+    station: PollingStation,
+    *,
+    number: int,
+    papers: list[ballots.PaperBallot],
+    actor: User,
+    request: HttpRequest | None = None,
+) -> BallotBundle:
+    """录入选票捆: one clerk's entry of a numbered bundle of the station's paper ballots for
+    the current round, each ballot with its marks (``ballots.PaperBallot``).
+
+    A clerk's first entry of a bundle takes the next free place (1 or 2); entering it again
+    corrects their own entry and replaces its ballots. Two different clerks must enter each
+    bundle. Locks the station row, so that two clerks entering the same bundle at once are
+    ordered and cannot both take place 1. One ledger event per bundle lists its ballots.
+    """
+    election = _lock(station.election)
+    require(actor, RUN, election)
+    _status_is(election, ElectionStatus.CANDIDATES_PUBLISHED, ElectionStatus.VOTED)
+    station = PollingStation.objects.select_for_update().get(pk=station.pk)
+    errors = FieldErrors()
+    if timezone.localdate() < election.election_day:
+        errors.add(
+            "station", _("选举日 %(day)s 之前不能录入选票") % {"day": _day(election.election_day)}
+        )
+    if station.entry_mode != EntryMode.BALLOTS:
+        errors.add("station", _("该投票站录入计票单，不逐张录入选票"))
+    errors.raise_any()
+    if not 1 <= number <= 9999:
+        errors.add("number", _("捆号：应为 1–9999"))
+    candidates = round_candidates(election)
+    ballots.check_ballots(papers, candidates=candidates, seats=round_seats(election), errors=errors)
+    errors.raise_any()
+    entries = list(station.bundles.filter(round=election.current_round, number=number))
+    own = next((b for b in entries if b.clerk_id == actor.pk), None)
+    before: list[ballots.PaperBallot] = []
+    if own is None:
+        taken = {b.entry for b in entries}
+        if taken >= {1, 2}:
+            raise ValidationError(
+                {"number": _("第 %(n)d 捆已由两名录入员录入，只能由他们更正") % {"n": number}}
+            )
+        own = BallotBundle(
+            election=election,
+            station=station,
+            region_code=election.region_code,
+            round=election.current_round,
+            number=number,
+            entry=1 if 1 not in taken else 2,
+            clerk=actor,
+        )
+    else:
+        before = ballots.read_bundle(own)
+        own.papers.all().delete()
+    correcting = own.pk is not None
+    own.ballots = len(papers)
+    own.signature = ballots.signature(papers)
+    own.save()
+    saved = EnteredBallot.objects.bulk_create(ballots.rows_for(own, papers))
+    BallotMark.objects.bulk_create(ballots.marks_for(saved, papers))
+    if election.status == ElectionStatus.CANDIDATES_PUBLISHED:
+        election.status = ElectionStatus.VOTED
+        election.save(update_fields=["status", "updated_at"])
+    order = {c.pk: n for n, c in enumerate(ballots.numbered(candidates), start=1)}
+    summary: dict[str, Any] = {
+        "station": station.pk,
+        "round": own.round,
+        "bundle": number,
+        "entry": own.entry,
+        "correction": correcting,
+        "candidates": {str(n): cid for cid, n in order.items()},
+        "ballots": [ballots.as_line(p, order) for p in papers],
+        "signature": own.signature,
+    }
+    if correcting:
+        summary["changed"] = [
+            {
+                "position": n,
+                "before": ballots.as_line(before[n - 1], order) if n <= len(before) else "—",
+                "after": ballots.as_line(papers[n - 1], order) if n <= len(papers) else "—",
+            }
+            for n in range(1, max(len(before), len(papers)) + 1)
+            if (before[n - 1] if n <= len(before) else None)
+            != (papers[n - 1] if n <= len(papers) else None)
+        ]
+    _event(
+        EventType.ELECTION_BUNDLE_ENTERED,
+        election,
+        actor=actor,
+        obj=own,
+        summary=summary,
+        request=request,
+    )
+    return own
+
+
 def sheet_status(election: Election) -> list[dict[str, Any]]:
     """Per station: its entries of the current round and whether they agree."""
     rows = []
     sheets: dict[int, list[TallySheet]] = {}
     for sheet in election.sheets.filter(round=election.current_round).select_related("clerk"):
         sheets.setdefault(sheet.station_id, []).append(sheet)
-    for station in election.stations.all():
+    for station in election.stations.filter(entry_mode=EntryMode.SHEET):
         entries = sorted(sheets.get(station.pk, []), key=lambda s: s.entry)
         agreed = len(entries) == 2 and entries[0].figures() == entries[1].figures()
         rows.append(
@@ -1069,9 +1237,10 @@ def sheet_status(election: Election) -> list[dict[str, Any]]:
 
 
 def count_round(election: Election) -> tuple[tally.Totals, tally.Outcome, int]:
-    """Re-count the current round from the agreed sheets: totals, outcome, registered."""
+    """Re-count the current round from the agreed sheets and the entered ballots (their
+    first entries, counted in SQL): totals, outcome, registered."""
     statuses = sheet_status(election)
-    totals = tally.add_up(
+    from_sheets = tally.add_up(
         (
             row["entries"][0].ballots_issued,
             row["entries"][0].ballots_cast,
@@ -1082,6 +1251,7 @@ def count_round(election: Election) -> tuple[tally.Totals, tally.Outcome, int]:
         for row in statuses
         if row["agreed"]
     )
+    totals = ballots.combine(from_sheets, ballots.totals(election, election.current_round))
     registered = election.voters.filter(is_listed=True).count()
     candidates = round_candidates(election)
     first = election.current_round == 1
@@ -1108,11 +1278,14 @@ def do_tally(
     require(actor, RUN, election)
     _status_is(election, ElectionStatus.VOTED)
     statuses = sheet_status(election)
-    if not statuses:
+    by_ballot = ballots.station_states(election)
+    if not statuses and not by_ballot:
         raise ValidationError({"stations": _("还没有设立投票站")})
     missing = [str(row["station"]) for row in statuses if len(row["entries"]) < 2]
     mismatched = [str(row["station"]) for row in statuses if row["mismatch"]]
     errors = FieldErrors()
+    for state in by_ballot:
+        _ballot_station_errors(errors, state)
     if missing:
         errors.add(
             "sheets", _("以下投票站的计票单尚未由两人录入：%(list)s") % {"list": "、".join(missing)}
@@ -1185,6 +1358,34 @@ def do_tally(
         request=request,
     )
     return round_row
+
+
+def _numbers(numbers: list[int]) -> str:
+    return "、".join(str(n) for n in numbers[:20]) + ("……" if len(numbers) > 20 else "")
+
+
+def _ballot_station_errors(errors: FieldErrors, state: ballots.StationBallots) -> None:
+    """What keeps a ballot-entry station from the tally, per station."""
+    name = str(state.station)
+    if not state.bundles:
+        errors.add("ballots", _("%(s)s：尚未录入选票") % {"s": name})
+    if state.single:
+        errors.add(
+            "ballots",
+            _("%(s)s：以下选票捆尚未由两人录入：第 %(list)s 捆")
+            % {"s": name, "list": _numbers(state.single)},
+        )
+    if state.mismatched:
+        errors.add(
+            "ballots",
+            _("%(s)s：以下选票捆两次录入不一致，请核对纸质选票后更正：第 %(list)s 捆")
+            % {"s": name, "list": _numbers(state.mismatched)},
+        )
+    if state.gaps:
+        errors.add(
+            "ballots",
+            _("%(s)s：捆号不连续，缺第 %(list)s 捆") % {"s": name, "list": _numbers(state.gaps)},
+        )
 
 
 def empty_seats(election: Election) -> dict[str, int]:

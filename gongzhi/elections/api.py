@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 from gongzhi.api.errors import errors
 from gongzhi.core.scoping import access
 from gongzhi.elections import actions, deadlines, queries
-from gongzhi.elections.enums import CandidatePost, ElectionKind, ElectionStatus
+from gongzhi.elections.enums import CandidatePost, ElectionKind, ElectionMode, ElectionStatus
 from gongzhi.elections.models import Election, PollingStation
 from gongzhi.organisations.models import COMMITTEE_KINDS, Organisation
 
@@ -42,6 +42,10 @@ class ElectionOut(Schema):
     committee_name: str
     region_code: str
     kind: str
+    mode: str = Field(
+        description="选举方式：direct 选民直接选举、household 户代表选举、"
+        "group_representatives 居民小组代表选举"
+    )
     status: str
     election_day: date
     seats_director: int
@@ -69,6 +73,9 @@ class ElectionIn(Schema):
     committee: int = Field(description="委员会（组织）id")
     election_day: date
     kind: ElectionKind = ElectionKind.REGULAR
+    mode: ElectionMode | None = Field(
+        None, description="选举方式；不填为该委员会的默认方式（直接选举）"
+    )
     seats_director: int = Field(1, ge=0, le=1)
     seats_deputy: int = Field(0, ge=0, le=9)
     seats_member: int = Field(0, ge=0, le=9)
@@ -134,6 +141,7 @@ def election_out(election: Election, rows: list[deadlines.Deadline]) -> dict[str
         "committee_name": election.committee.name,
         "region_code": election.region_code,
         "kind": election.kind,
+        "mode": election.mode,
         "status": election.status,
         "election_day": election.election_day,
         "seats_director": election.seats_director,
@@ -194,6 +202,7 @@ def schedule(request: HttpRequest, payload: ElectionIn) -> Status[dict[str, Any]
     )
     data = payload.dict()
     data.pop("committee")
+    data["mode"] = data["mode"] or ""
     election = actions.do_schedule_election(
         committee=committee, actor=user, request=request, **data
     )

@@ -100,3 +100,18 @@ class RecallStatus(models.TextChoices):
 class ProxyChannel(models.TextChoices):
     OFFICE = "office", _("到选举委员会办理")
     PORTAL = "portal", _("本人网上办理")
+
+
+class EntryMode(models.TextChoices):
+    """How a station's paper count reaches the platform; a station uses one or the other."""
+
+    SHEET = "sheet", _("录入计票单")
+    BALLOTS = "ballots", _("逐张录入选票")
+
+
+class ElectionMode(models.TextChoices):
+    """选举方式 (城市居民委员会组织法 第八条; 村民委员会组织法 第十一条, R2.3d)."""
+
+    DIRECT = "direct", _("选民直接选举")
+    HOUSEHOLD = "household", _("户代表选举")
+    GROUP_REPRESENTATIVES = "group_representatives", _("居民小组代表选举")

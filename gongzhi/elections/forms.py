@@ -8,15 +8,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gongzhi.elections import ballots
 from gongzhi.elections.actions import NEAR_RELATIVES
 from gongzhi.elections.enums import (
     CandidatePost,
     CommitteeRole,
     ElectionKind,
+    ElectionMode,
+    EntryMode,
     RecallBasis,
     RequestKind,
     StationKind,
 )
+from gongzhi.elections.models import BALLOTS_PER_BUNDLE
 from gongzhi.organisations.models import COMMITTEE_KINDS, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -34,6 +38,15 @@ def add_action_errors(form: forms.Form, error: ValidationError) -> None:
 class ScheduleForm(forms.Form):
     committee = forms.ModelChoiceField(label=_("委员会"), queryset=Organisation.objects.none())
     kind = forms.ChoiceField(label=_("选举类别"), choices=ElectionKind.choices)
+    mode = forms.ChoiceField(
+        label=_("选举方式"),
+        choices=ElectionMode.choices,
+        initial=ElectionMode.DIRECT,
+        required=False,
+        help_text=_(
+            "村（嘎查）民委员会由村民直接选举；居民委员会也可由户代表或居民小组代表选举（R2.3d：扩大直接选举覆盖面）"
+        ),
+    )
     election_day = forms.DateField(label=_("选举日"), widget=DATE)
     seats_director = forms.IntegerField(label=_("应选主任"), min_value=0, max_value=1, initial=1)
     seats_deputy = forms.IntegerField(label=_("应选副主任"), min_value=0, max_value=9, initial=1)
@@ -110,6 +123,50 @@ class StationForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=StationKind.choices)
     place = forms.CharField(label=_("地点"), max_length=200, required=False)
     grid = forms.IntegerField(label=_("服务的网格编号"), required=False)
+    entry_mode = forms.ChoiceField(
+        label=_("录入方式"),
+        choices=EntryMode.choices,
+        initial=EntryMode.SHEET,
+        help_text=_("录入本站的纸质计票单，或逐张录入本站的每一张选票（二者择一）"),
+    )
+
+
+class BundleForm(forms.Form):
+    """A bundle of paper ballots: its number, its count, and one line per ballot."""
+
+    number = forms.IntegerField(label=_("捆号"), min_value=1, max_value=9999)
+    count = forms.IntegerField(
+        label=_("本捆张数"),
+        min_value=1,
+        max_value=BALLOTS_PER_BUNDLE,
+        help_text=_("按捆签上的张数填写，每捆最多 50 张"),
+    )
+    lines = forms.CharField(
+        label=_("选票（每行一张）"),
+        widget=forms.Textarea(attrs={"rows": 20, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_(
+            "按捆内顺序，每张选票一行：所选候选人的编号，用空格分隔；另选他人每人一个 +；"
+            "弃权票录入 0；作废票录入 x"
+        ),
+    )
+
+    def __init__(self, *args: Any, candidates: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        self.papers: list[ballots.PaperBallot] = []
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "lines" not in data:
+            return data
+        papers, problems = ballots.parse_lines(data["lines"], self.candidates)
+        for problem in problems:
+            self.add_error("lines", problem)
+        if not problems and data.get("count") and len(papers) != data["count"]:
+            message = _("录入了 %(n)d 张，与本捆张数 %(c)d 不符")
+            self.add_error("lines", message % {"n": len(papers), "c": data["count"]})
+        self.papers = papers
+        return data
 
 
 class SheetForm(forms.Form):

@@ -14,8 +14,11 @@ the paper ballot. What it holds:
 - ``Candidate``: nominees and the formal candidates, with the post they stand for.
 - ``PollingStation`` and ``TallySheet``: each station's or mobile box's tally sheet,
   entered twice by two clerks; the tally runs only when both entries of every sheet agree.
+- ``BallotBundle``, ``EnteredBallot`` and ``BallotMark``: at a station that enters every
+  paper ballot instead of its sheet, each bundle of ballots as one clerk entered it (twice,
+  by two clerks), each ballot with its marks — and no voter identity (``ballots.py``).
 - ``TallyRound`` and ``CandidateResult``: the result of each round, re-computable from the
-  sheets (``tally.py``).
+  sheets and the entered ballots (``tally.py``, ``ballots.py``).
 - ``Recall``: a proposal to recall (罢免) a member of the committee and its vote.
 """
 
@@ -33,7 +36,9 @@ from gongzhi.elections.enums import (
     CandidateStatus,
     CommitteeRole,
     ElectionKind,
+    ElectionMode,
     ElectionStatus,
+    EntryMode,
     ProxyChannel,
     RecallBasis,
     RecallStatus,
@@ -65,6 +70,10 @@ class Election(models.Model):
     region_code = models.CharField(_("辖区编码"), max_length=12)
     kind = models.CharField(
         _("选举类别"), max_length=16, choices=ElectionKind.choices, default=ElectionKind.REGULAR
+    )
+    # R2.3d 扩大直接选举覆盖面: how the committee is elected, chosen when scheduling.
+    mode = models.CharField(
+        _("选举方式"), max_length=24, choices=ElectionMode.choices, default=ElectionMode.DIRECT
     )
     status = models.CharField(
         _("状态"), max_length=24, choices=ElectionStatus.choices, default=ElectionStatus.SCHEDULED
@@ -333,6 +342,9 @@ class PollingStation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    entry_mode = models.CharField(
+        _("录入方式"), max_length=8, choices=EntryMode.choices, default=EntryMode.SHEET
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -405,6 +417,140 @@ class TallySheet(models.Model):
             self.other_votes,
             tuple(sorted((str(k), int(v)) for k, v in self.votes.items())),
         )
+
+
+BALLOTS_PER_BUNDLE = 50  # a bundle a clerk enters in one page
+
+
+class BallotBundle(models.Model):
+    """选票捆 — one clerk's entry of one numbered bundle of a station's paper ballots.
+
+    Every bundle is entered twice (``entry`` 1 and 2) by two different clerks; the tally
+    uses a station's ballots only when both entries of every bundle agree. ``signature``
+    is the digest of the entered ballots (``ballots.signature``): two entries agree when
+    their signatures are equal.
+    """
+
+    election = models.ForeignKey(
+        Election, verbose_name=_("选举"), on_delete=models.PROTECT, related_name="bundles"
+    )
+    station = models.ForeignKey(
+        PollingStation, verbose_name=_("投票站"), on_delete=models.PROTECT, related_name="bundles"
+    )
+    region_code = models.CharField(_("辖区编码"), max_length=12)
+    round = models.PositiveSmallIntegerField(_("轮次"), default=1)
+    number = models.PositiveSmallIntegerField(_("捆号"))
+    entry = models.PositiveSmallIntegerField(_("录入次序"))
+    clerk = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ballots = models.PositiveSmallIntegerField(_("选票张数"))
+    signature = models.CharField(_("录入摘要"), max_length=64)
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("选票捆")
+        verbose_name_plural = _("选票捆")
+        ordering = ["station", "round", "number", "entry"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["station", "round", "number", "entry"], name="bundle_entry_once"
+            ),
+            models.UniqueConstraint(
+                fields=["station", "round", "number", "clerk"], name="bundle_clerk_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["election", "round"], name="bundle_election_round")]
+
+    def __str__(self) -> str:
+        return f"{self.station} {self.round}-{self.number}-{self.entry}"
+
+
+class EnteredBallot(models.Model):
+    """录入的选票 — one paper ballot as one clerk entered it: valid or invalid (作废), and on
+    a valid ballot the votes for people not on it (另选他人). No voter identity: a ballot
+    is known only by its bundle and its place in the bundle.
+
+    ``election``, ``round`` and ``entry`` repeat the bundle's, so that the tally counts the
+    first entries of a round on one index, without a join.
+    """
+
+    bundle = models.ForeignKey(
+        BallotBundle, verbose_name=_("选票捆"), on_delete=models.CASCADE, related_name="papers"
+    )
+    # Covered by the index below, which starts with the election.
+    election = models.ForeignKey(
+        Election,
+        verbose_name=_("选举"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    round = models.PositiveSmallIntegerField(_("轮次"))
+    entry = models.PositiveSmallIntegerField(_("录入次序"))
+    position = models.PositiveSmallIntegerField(_("捆内序号"))
+    is_invalid = models.BooleanField(_("无效票"), default=False)
+    other_votes = models.PositiveSmallIntegerField(_("另选他人"), default=0)
+
+    class Meta:
+        verbose_name = _("录入的选票")
+        verbose_name_plural = _("录入的选票")
+        ordering = ["bundle", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bundle", "position"], name="ballot_position_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["election", "round", "entry", "is_invalid", "other_votes"],
+                name="ballot_tally",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bundle} #{self.position}"
+
+
+class BallotMark(models.Model):
+    """A mark for a candidate on an entered ballot (one row per marked candidate)."""
+
+    ballot = models.ForeignKey(
+        EnteredBallot, verbose_name=_("选票"), on_delete=models.CASCADE, related_name="marks"
+    )
+    # The tally's index below covers the election; candidates are withdrawn, never deleted.
+    election = models.ForeignKey(
+        Election,
+        verbose_name=_("选举"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    round = models.PositiveSmallIntegerField(_("轮次"))
+    entry = models.PositiveSmallIntegerField(_("录入次序"))
+    candidate = models.ForeignKey(
+        Candidate,
+        verbose_name=_("候选人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+
+    class Meta:
+        verbose_name = _("选票上的选择")
+        verbose_name_plural = _("选票上的选择")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "candidate"], name="mark_once"),
+        ]
+        indexes = [
+            models.Index(fields=["election", "round", "entry", "candidate"], name="mark_tally"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot} {self.candidate_id}"
 
 
 class TallyRound(models.Model):

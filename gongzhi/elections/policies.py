@@ -37,6 +37,7 @@ RECALL_BY_REPRESENTATIVES = "election.recall_by_representatives"
 RECALL_TURNOUT = "election.recall_turnout"
 RECALL_MAJORITY = "election.recall_majority"
 MINORITY_MEMBER = "election.minority_member_in_multiethnic"
+URBAN_INDIRECT_ALLOWED = "election.urban_indirect_allowed"
 
 SINCE_2018 = date(2018, 12, 29)  # both organic laws as amended on 2018-12-29
 SINCE_2026 = date(2026, 1, 1)  # the revisions of 2025-10-28 take effect
@@ -298,6 +299,21 @@ POLICIES = [
                 f"{VILLAGE_2018}第六条（多民族村民居住的村应当有人数较少的民族的成员）；"
                 "城市社区居民委员会参照执行",
                 VILLAGE_2025,
+            ),
+        ),
+    ),
+    Policy(
+        key=URBAN_INDIRECT_ALLOWED,
+        label=_("居民委员会可以由户代表或居民小组代表选举产生"),
+        kind=Kind.BOOLEAN,
+        help_text=_("否则只能由选民直接选举；村（嘎查）民委员会一律由村民直接选举（R2.3d）。"),
+        versions=_national(
+            True,
+            (
+                f"{URBAN_2018}第八条（居民委员会主任、副主任和委员，由本居住地区全体有选举权的"
+                "居民或者由每户派代表选举产生；根据居民意见，也可以由每个居民小组选举代表二至三人"
+                "选举产生）",
+                URBAN_2025,
             ),
         ),
     ),

@@ -3,9 +3,8 @@
 What the law has the election committee post publicly (张榜公布): the voter list (names,
 sex and residents' group — no ID number, no address), the formal candidates, the proxies,
 and the result. Each part appears only once its step is published; an election whose list
-is not yet published is 404. The printable page per residents' group is print-friendly
-HTML (the browser prints or saves it as PDF): generating PDF on the server would need a
-Chinese font and a PDF library that the platform does not ship yet.
+is not yet published is 404. The list of each residents' group is a print-friendly page and
+an A4 PDF (``pdf.py``) for posting.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from gongzhi.elections import actions, queries
+from gongzhi.elections import actions, pdf, queries
 from gongzhi.elections.enums import ElectionStatus
 
 PRINT_MAX = 2000  # one residents' group fits; a community without groups pages by this
@@ -63,6 +62,13 @@ def voter_list(request: HttpRequest, pk: int) -> HttpResponse:
         "elections/public/voters.html",
         {"election": found, "page": page, "group": group, "group_name": name, "groups": groups},
     )
+
+
+@require_GET
+def voter_list_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The published list of one residents' group as PDF (``?group=``, ``?page=``)."""
+    found = queries.public_election(pk)
+    return pdf.voter_list_response(found, request.GET.get("group", ""), request.GET.get("page"))
 
 
 @require_GET

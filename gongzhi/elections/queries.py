@@ -18,7 +18,14 @@ from django.http import Http404
 
 from gongzhi.core.scoping import access
 from gongzhi.elections import deadlines
-from gongzhi.elections.enums import CandidatePost, CandidateStatus, ElectionStatus, RequestStatus
+from gongzhi.elections.enums import (
+    CandidatePost,
+    CandidateStatus,
+    ElectionKind,
+    ElectionMode,
+    ElectionStatus,
+    RequestStatus,
+)
 from gongzhi.elections.models import (
     Candidate,
     Election,
@@ -117,9 +124,14 @@ def committees_due(user: Any, today: date) -> dict[str, int]:
     }
 
 
+def _share(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
 def stats(queryset: QuerySet[Election], today: date) -> dict[str, Any]:
-    """Across the jurisdiction: elections by status, overdue, turnout and the share of
-    women, local residents and smaller ethnic groups among the elected (R2.3d)."""
+    """Across the jurisdiction: elections by status, overdue, turnout, the share of
+    committees whose last certified regular election was direct (直接选举覆盖面), and the
+    share of women, local residents and smaller ethnic groups among the elected (R2.3d)."""
     by_status = Counter(dict(queryset.values_list("status").annotate(n=Count("pk")).order_by()))
     overdue_list = queryset.filter(status=ElectionStatus.SCHEDULED, election_day__lt=today).count()
     rounds = list(
@@ -138,8 +150,22 @@ def stats(queryset: QuerySet[Election], today: date) -> dict[str, Any]:
         local=Count("pk", filter=Q(is_local_resident=True)),
         minority=Count("pk", filter=~Q(ethnicity="01") & ~Q(ethnicity="")),
     )
+    certified = queryset.filter(
+        kind=ElectionKind.REGULAR,
+        status__in=(ElectionStatus.CERTIFIED, ElectionStatus.HANDED_OVER),
+    )
+    latest = certified.filter(
+        committee=OuterRef("committee"), certified_on__gt=OuterRef("certified_on")
+    )
+    current = certified.exclude(Exists(latest)).values("committee", "mode").distinct()
+    modes = Counter(row["mode"] for row in current)
+    committees = sum(modes.values())
     return {
         "by_status": {ElectionStatus(k).label: v for k, v in by_status.items()},
+        "committees_elected": committees,
+        "direct": modes[ElectionMode.DIRECT],
+        "direct_share": _share(modes[ElectionMode.DIRECT], committees),
+        "modes": [(ElectionMode(m).label, n) for m, n in sorted(modes.items())],
         "total": sum(by_status.values()),
         "tallied": len(rounds),
         "overdue": overdue_list,
@@ -148,6 +174,9 @@ def stats(queryset: QuerySet[Election], today: date) -> dict[str, Any]:
         "women": shares["women"],
         "local": shares["local"],
         "minority": shares["minority"],
+        "women_share": _share(shares["women"], shares["total"]),
+        "local_share": _share(shares["local"], shares["total"]),
+        "minority_share": _share(shares["minority"], shares["total"]),
     }
 
 

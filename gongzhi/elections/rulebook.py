@@ -100,6 +100,7 @@ RULE_KEYS = [
     policies.HANDOVER_DAYS,
     policies.RECALL_BY_VOTERS,
     policies.RECALL_BY_REPRESENTATIVES,
+    policies.URBAN_INDIRECT_ALLOWED,
 ]
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from gongzhi.console.decorators import staff_required
 from gongzhi.core.pagination import CappedPaginator
-from gongzhi.elections import actions, deadlines, queries
+from gongzhi.elections import actions, ballots, deadlines, pdf, queries
 from gongzhi.elections import forms as election_forms
 from gongzhi.elections.enums import CandidatePost, CandidateStatus, ElectionStatus
 from gongzhi.elections.models import Candidate, Election, ListRequest, PollingStation, Proxy, Voter
@@ -121,6 +121,7 @@ def create(request: HttpRequest) -> HttpResponse:
             election = actions.do_schedule_election(
                 committee=data["committee"],
                 kind=data["kind"],
+                mode=data["mode"],
                 election_day=data["election_day"],
                 seats_director=data["seats_director"],
                 seats_deputy=data["seats_deputy"],
@@ -294,6 +295,13 @@ def voters(request: HttpRequest, pk: int) -> HttpResponse:
         objections_until=deadlines.objections_until(election),
         report=request.session.pop(f"election-{pk}-build", None),
     )
+
+
+@staff_required
+def voters_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The list of one residents' group as PDF, before and after publication."""
+    election = _load(request, pk)
+    return pdf.voter_list_response(election, request.GET.get("group", ""), request.GET.get("page"))
 
 
 @staff_required
@@ -525,6 +533,7 @@ def stations(request: HttpRequest, pk: int) -> HttpResponse:
                         kind=form.cleaned_data["kind"],
                         place=form.cleaned_data["place"],
                         grid=grid,
+                        entry_mode=form.cleaned_data["entry_mode"],
                         actor=_actor(request),
                         request=request,
                     )
@@ -539,6 +548,7 @@ def stations(request: HttpRequest, pk: int) -> HttpResponse:
         "elections/stations.html",
         "elections:stations",
         sheets=actions.sheet_status(election),
+        ballot_stations=ballots.station_states(election),
         form=form,
         grids=Grid.objects.within(election.region_code).order_by("region_code")[:100],
     )
@@ -587,6 +597,64 @@ def sheet(request: HttpRequest, pk: int, station_pk: int) -> HttpResponse:
         station=station,
         form=form,
         own=own,
+    )
+
+
+@staff_required
+def bundles(request: HttpRequest, pk: int, station_pk: int) -> HttpResponse:
+    """A ballot-entry station's bundles: each entry, the ballots where two entries differ,
+    and the form to enter (or, with ``?number=``, correct) a bundle."""
+    election = _load(request, pk)
+    _require(request, "elections.run_election", election)
+    station = queries.access_in(request.user, PollingStation, election, station_pk)
+    candidates = ballots.numbered(actions.round_candidates(election))
+    order = {c.pk: n for n, c in enumerate(candidates, start=1)}
+    initial: dict[str, Any] = {}
+    asked = request.GET.get("number", "")
+    if asked.isdigit():
+        own = station.bundles.filter(
+            round=election.current_round, number=int(asked), clerk=request.user
+        ).first()
+        initial = {"number": int(asked)}
+        if own is not None:
+            papers = ballots.read_bundle(own)
+            initial.update(
+                count=own.ballots, lines="\n".join(ballots.as_line(p, order) for p in papers)
+            )
+    form = election_forms.BundleForm(request.POST or None, candidates=candidates, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            bundle = actions.do_enter_bundle(
+                station,
+                number=form.cleaned_data["number"],
+                papers=form.papers,
+                actor=_actor(request),
+                request=request,
+            )
+        except ValidationError as error:
+            election_forms.add_action_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("第 %(n)d 捆已录入（第 %(e)d 次录入）") % {"n": bundle.number, "e": bundle.entry},
+            )
+            return redirect("elections:bundles", pk=pk, station_pk=station.pk)
+    rows = ballots.bundle_rows(station, election.current_round)
+    differences = {
+        row.number: ballots.differences(row.entries[0], row.entries[1], order)
+        for row in rows
+        if row.mismatch
+    }
+    return _page(
+        request,
+        election,
+        "elections/bundles.html",
+        "elections:stations",
+        station=station,
+        form=form,
+        candidates=list(enumerate(candidates, start=1)),
+        rows=[(row, differences.get(row.number, [])) for row in rows],
+        can_enter=election.status in (ElectionStatus.CANDIDATES_PUBLISHED, ElectionStatus.VOTED),
     )
 
 

@@ -176,6 +176,7 @@ class EventType(models.IntegerChoices):
     ELECTION_HANDED_OVER = 8551, _("完成工作移交")
     ELECTION_RECALL_PROPOSED = 8560, _("提出罢免")
     ELECTION_RECALL_DECIDED = 8561, _("罢免表决结果")
+    ELECTION_BUNDLE_ENTERED = 8570, _("录入选票捆")
 
 
 class Outcome(models.TextChoices):

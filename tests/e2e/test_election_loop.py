@@ -1,7 +1,9 @@
 """A committee election from scheduling to the published result, in Chromium (issue 6):
-the street schedules, the election committee builds and publishes the voter list, records
-the candidates and a polling station, two clerks enter the tally sheet, the tally runs,
-the result is certified and anyone can read it without logging in (R2.3d)."""
+the street schedules, the election committee builds and publishes the voter list (and its
+PDF per residents' group), records the candidates, a polling station that enters its tally
+sheet and one that enters every paper ballot, two clerks enter the sheet and the bundle of
+ballots, the tally runs, the result is certified and anyone can read it without logging in
+(R2.3d)."""
 
 from __future__ import annotations
 
@@ -34,12 +36,21 @@ def submit(page: Any, name: str) -> None:
 def enter_sheet(page: Any, live_server: Any, election: Election, votes: dict[str, str]) -> None:
     page.goto(f"{live_server.url}/console/elections/{election.pk}/stations/")
     page.get_by_role("link", name="录入计票单").click()
-    page.get_by_label("发出选票").fill("12")
+    page.get_by_label("发出选票").fill("10")
     page.get_by_label("收回选票").fill("10")
     page.get_by_label("无效票").fill("0")
     for label, value in votes.items():
         page.get_by_label(label).fill(value)
     submit(page, "提交")
+
+
+def enter_bundle(page: Any, live_server: Any, election: Election, lines: str) -> None:
+    page.goto(f"{live_server.url}/console/elections/{election.pk}/stations/")
+    page.get_by_role("link", name="逐张录入选票").click()
+    page.get_by_label("捆号").fill("1")
+    page.get_by_label("本捆张数").fill("2")
+    page.get_by_label("选票（每行一张）").fill(lines)
+    submit(page, "提交本捆")
 
 
 def test_an_election_from_scheduling_to_the_published_result(
@@ -67,6 +78,8 @@ def test_an_election_from_scheduling_to_the_published_result(
         assert "新登记 12 人" in page.content()
         submit(page, "公布选民名单")
         assert "已于" in page.content()
+        pdf = page.request.get(f"{live_server.url}/xuanju/{election.pk}/voters.pdf?group=none")
+        assert pdf.ok and pdf.body().startswith(b"%PDF-")
 
         # 提名: two for director, two for deputy, four for member; then publish.
         voters = list(election.voters.order_by("pk"))
@@ -84,6 +97,10 @@ def test_an_election_from_scheduling_to_the_published_result(
         page.get_by_label("名称").fill("第一投票站")
         page.get_by_label("地点").fill("社区服务站一楼")
         submit(page, "设立")
+        page.get_by_label("名称").fill("流动票箱")
+        page.get_by_label("类别").select_option(label="流动票箱")
+        page.get_by_label("录入方式").select_option(label="逐张录入选票")
+        submit(page, "设立")
 
         # 选举日: two clerks enter the station's tally sheet.
         traveller.move_to("2026-06-30 18:00 +0800")
@@ -95,14 +112,24 @@ def test_an_election_from_scheduling_to_the_published_result(
         }
         sign_in(page, live_server, "staff_a")
         enter_sheet(page, live_server, election, votes)
+        # The mobile box's two ballots: directors are 1–2, deputies 3–4, members 5–8.
+        enter_bundle(page, live_server, election, "1 3 5 6 7\n1 3 5 6 7\n")
         sign_in(page, live_server, "clerk2")
         enter_sheet(page, live_server, election, votes)
-        assert "一致" in page.content()
+        enter_bundle(page, live_server, election, "1 3 5 6 7\n1 3 5 6 8\n")
+        assert "第 2 张：第一次“1 3 5 6 7”，第二次“1 3 5 6 8”" in page.content()
+        # The paper ballot says 7: the second clerk corrects their entry.
+        page.get_by_role("link", name="录入或更正").click()
+        page.get_by_label("选票（每行一张）").fill("1 3 5 6 7\n1 3 5 6 7\n")
+        submit(page, "提交本捆")
+        assert "不一致，请核对更正" not in page.content()
+        assert "badge-ok" in page.content()
 
         # 计票 and 确认.
         page.goto(f"{live_server.url}/console/elections/{election.pk}/results/")
         submit(page, "计票")
         assert "选举有效" in page.content()
+        assert "收回 12 张" in page.content()
         checkbox = page.get_by_label("已知晓上述构成问题，仍确认选举结果")
         if checkbox.count():
             checkbox.check()
