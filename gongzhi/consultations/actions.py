@@ -56,6 +56,7 @@ from gongzhi.consultations.models import (
     TopicSupport,
 )
 from gongzhi.core.actions import FieldErrors as _Errors
+from gongzhi.core.actions import clean_text
 from gongzhi.core.actions import require as _require
 from gongzhi.core.scoping import contains, scope_of
 from gongzhi.ledger.chain import record_event
@@ -71,28 +72,6 @@ COMMENT_MAX_LENGTH = 2000
 MAX_AFFECTED = 30
 MAX_COUNT = 10_000_000
 PHASE_ORDER = list(PhaseKey)
-
-
-def _text(
-    value: str | None,
-    field: str,
-    errors: _Errors,
-    *,
-    label: str,
-    limit: int,
-    required: bool = True,
-    one_line: bool = True,
-    minimum: int = 1,
-) -> str:
-    raw = value or ""
-    text = " ".join(raw.split()) if one_line else raw.strip()
-    if required and not text:
-        errors.add(field, _("请填写%(label)s") % {"label": label})
-    elif text and len(text) < minimum:
-        errors.add(field, _("%(label)s至少 %(n)d 个字") % {"label": label, "n": minimum})
-    elif len(text) > limit:
-        errors.add(field, _("%(label)s不能超过 %(n)d 个字") % {"label": label, "n": limit})
-    return text
 
 
 def _count(value: object, field: str, errors: _Errors, *, label: str) -> int:
@@ -151,8 +130,8 @@ def _lock_consultation(consultation: Consultation) -> Consultation:
 
 
 def _topic_fields(title: str, description: str, errors: _Errors) -> tuple[str, str]:
-    title = _text(title, "title", errors, label=_("议题"), limit=TITLE_MAX_LENGTH, minimum=4)
-    description = _text(
+    title = clean_text(title, "title", errors, label=_("议题"), limit=TITLE_MAX_LENGTH, minimum=4)
+    description = clean_text(
         description,
         "description",
         errors,
@@ -286,7 +265,7 @@ def do_comment_topic(
         raise ValidationError({"kind": [_("请选择意见类别")]})
     errors = _Errors()
     label = _("方案建议") if kind == CommentKind.SUGGESTION else _("意见")
-    body = _text(body, "body", errors, label=label, limit=COMMENT_MAX_LENGTH, one_line=False)
+    body = clean_text(body, "body", errors, label=label, limit=COMMENT_MAX_LENGTH, one_line=False)
     errors.raise_any()
     by_staff = actor is not None and actor.has_perm("consultations.review_topic", topic)
     comment = Comment.objects.create(
@@ -355,7 +334,9 @@ def do_route_topic(
     others = _affected(topic, affected, errors)
     if not others and "affected" not in errors.errors:
         errors.add("affected", _("请选择议题涉及的其他社区"))
-    note = _text(note, "note", errors, label=_("说明"), limit=REASON_MAX_LENGTH, required=False)
+    note = clean_text(
+        note, "note", errors, label=_("说明"), limit=REASON_MAX_LENGTH, required=False
+    )
     errors.raise_any()
     topic.status = TopicStatus.ROUTED
     topic.affected_region_codes = [r.region_code for r in others]
@@ -400,7 +381,7 @@ def do_accept_topic(
         errors.add("topic", _("该议题已经处理，不能再纳入协商"))
     if form not in ConsultationForm.values:
         errors.add("form", _("请选择协商形式"))
-    title = _text(
+    title = clean_text(
         title or topic.title, "title", errors, label=_("协商事项"), limit=TITLE_MAX_LENGTH
     )
     codes = affected if affected is not None else topic.affected_region_codes
@@ -482,7 +463,7 @@ def do_decline_topic(
     errors = _Errors()
     if topic.status not in (TopicStatus.PROPOSED, TopicStatus.ROUTED):
         errors.add("topic", _("该议题已经处理"))
-    reason = _text(
+    reason = clean_text(
         reason,
         "reason",
         errors,
@@ -595,8 +576,8 @@ def do_invite_participant(
     errors = _Errors()
     if category not in ParticipantCategory.values:
         errors.add("category", _("请选择参与人员类别"))
-    name = _text(name, "name", errors, label=_("姓名"), limit=50)
-    affiliation = _text(
+    name = clean_text(name, "name", errors, label=_("姓名"), limit=50)
+    affiliation = clean_text(
         affiliation, "affiliation", errors, label=_("单位或身份"), limit=100, required=False
     )
     errors.raise_any()
@@ -639,9 +620,11 @@ def do_schedule_meeting(
     form = form or consultation.form
     if form not in ConsultationForm.values:
         errors.add("form", _("请选择会议形式"))
-    title = _text(title, "title", errors, label=_("会议名称"), limit=TITLE_MAX_LENGTH)
-    place = _text(place, "place", errors, label=_("地点"), limit=200)
-    agenda = _text(agenda, "agenda", errors, label=_("议程"), limit=TEXT_MAX_LENGTH, one_line=False)
+    title = clean_text(title, "title", errors, label=_("会议名称"), limit=TITLE_MAX_LENGTH)
+    place = clean_text(place, "place", errors, label=_("地点"), limit=200)
+    agenda = clean_text(
+        agenda, "agenda", errors, label=_("议程"), limit=TEXT_MAX_LENGTH, one_line=False
+    )
     if starts_at is None:
         errors.add("starts_at", _("请填写召开时间"))
     if consultation.phase in (PhaseKey.IMPLEMENT, PhaseKey.REPORT):
@@ -736,7 +719,7 @@ def do_record_attendance(
         errors.add("base_count", _("应到人数须大于 0"))
     if not errors.errors and present > base:
         errors.add("present_count", _("实到人数不能多于应到人数"))
-    minutes = _text(
+    minutes = clean_text(
         minutes,
         "minutes",
         errors,
@@ -793,11 +776,11 @@ def do_record_decision(
         errors.add("meeting", _("请先登记会议的出席情况"))
     if meeting.is_decided:
         errors.add("meeting", _("这次会议已记录决定"))
-    motion = _text(motion, "motion", errors, label=_("表决事项"), limit=500)
+    motion = clean_text(motion, "motion", errors, label=_("表决事项"), limit=500)
     yes = _count(votes_for, "votes_for", errors, label=_("赞成票"))
     no = _count(votes_against, "votes_against", errors, label=_("反对票"))
     abstain = _count(votes_abstain, "votes_abstain", errors, label=_("弃权票"))
-    decision_text = _text(
+    decision_text = clean_text(
         decision_text,
         "decision_text",
         errors,
@@ -806,7 +789,7 @@ def do_record_decision(
         required=False,
         one_line=False,
     )
-    minority_opinion = _text(
+    minority_opinion = clean_text(
         minority_opinion,
         "minority_opinion",
         errors,
@@ -896,8 +879,8 @@ def do_create_item(
         errors.add("meeting", _("请选择本协商的会议决定"))
     elif meeting.outcome != DecisionOutcome.ADOPTED:
         errors.add("meeting", _("只有通过的决定才能转为落实事项"))
-    title = _text(title, "title", errors, label=_("落实事项"), limit=200)
-    owner_name = _text(
+    title = clean_text(title, "title", errors, label=_("落实事项"), limit=200)
+    owner_name = clean_text(
         owner_name or (owner_organisation.name if owner_organisation else ""),
         "owner_name",
         errors,
@@ -959,8 +942,8 @@ def do_update_item(
         errors.add("status", _("请选择状态"))
     elif status == ItemStatus.DONE and percent != 100 and "progress" not in errors.errors:
         errors.add("progress", _("已完成的事项进度应为 100"))
-    note = _text(note, "note", errors, label=_("进展说明"), limit=2000, one_line=False)
-    evidence = _text(
+    note = clean_text(note, "note", errors, label=_("进展说明"), limit=2000, one_line=False)
+    evidence = clean_text(
         evidence,
         "evidence",
         errors,
@@ -1013,7 +996,7 @@ def do_report_outcome(
     errors = _Errors()
     if consultation.phase != PhaseKey.REPORT:
         errors.add("report", _("进入反馈阶段后才能发布结果反馈"))
-    report = _text(
+    report = clean_text(
         report, "report", errors, label=_("结果反馈"), limit=TEXT_MAX_LENGTH, one_line=False
     )
     errors.raise_any()
@@ -1051,7 +1034,7 @@ def do_rate_outcome(
         value = 0
     if value not in Rating.values:
         errors.add("rating", _("请选择评价"))
-    comment = _text(comment, "comment", errors, label=_("评价意见"), limit=500, required=False)
+    comment = clean_text(comment, "comment", errors, label=_("评价意见"), limit=500, required=False)
     errors.raise_any()
     row, created = OutcomeRating.objects.update_or_create(
         consultation=consultation,

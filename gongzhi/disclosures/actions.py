@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import User
-from gongzhi.core.actions import FieldErrors
+from gongzhi.core.actions import FieldErrors, clean_text
 from gongzhi.core.actions import require as _require
 from gongzhi.disclosures import supervision
 from gongzhi.disclosures.enums import Category, Direction, Status
@@ -77,25 +77,6 @@ def parse_amount(text: Any) -> int | None:
     if not value.is_finite() or value != value.quantize(Decimal("0.01")):
         return None
     return int(value * 100)
-
-
-def _text(
-    value: str | None,
-    field: str,
-    errors: FieldErrors,
-    *,
-    label: str,
-    limit: int,
-    required: bool = True,
-    one_line: bool = True,
-) -> str:
-    raw = value or ""
-    text = " ".join(raw.split()) if one_line else raw.strip()
-    if required and not text:
-        errors.add(field, _("请填写%(label)s") % {"label": label})
-    elif len(text) > limit:
-        errors.add(field, _("%(label)s不能超过 %(n)d 个字") % {"label": label, "n": limit})
-    return text
 
 
 def _clean_lines(
@@ -166,8 +147,8 @@ def _clean_fields(
         "category": category,
         "period_start": period_start,
         "period_end": period_end,
-        "title": _text(title, "title", errors, label=_("标题"), limit=TITLE_MAX_LENGTH),
-        "body": _text(
+        "title": clean_text(title, "title", errors, label=_("标题"), limit=TITLE_MAX_LENGTH),
+        "body": clean_text(
             body,
             "body",
             errors,
@@ -414,7 +395,9 @@ def do_sign_off_disclosure(
         _("您已签字，无需重复签字"),
     )
     errors = FieldErrors()
-    note = _text(note, "note", errors, label=_("审核意见"), limit=NOTE_MAX_LENGTH, required=False)
+    note = clean_text(
+        note, "note", errors, label=_("审核意见"), limit=NOTE_MAX_LENGTH, required=False
+    )
     errors.raise_any()
     SignOff.objects.create(
         disclosure=disclosure,
@@ -457,7 +440,7 @@ def do_return_disclosure(
         _("只有待审核或已审核未公开的事项可以退回"),
     )
     errors = FieldErrors()
-    reason = _text(reason, "reason", errors, label=_("退回理由"), limit=NOTE_MAX_LENGTH)
+    reason = clean_text(reason, "reason", errors, label=_("退回理由"), limit=NOTE_MAX_LENGTH)
     if reason and len(reason) < MIN_REASON_LENGTH:
         errors.add("reason", _("请写明退回理由"))
     errors.raise_any()
@@ -535,7 +518,7 @@ def do_draft_correction(
             }
         )
     errors = FieldErrors()
-    note = _text(note, "correction_note", errors, label=_("更正说明"), limit=NOTE_MAX_LENGTH)
+    note = clean_text(note, "correction_note", errors, label=_("更正说明"), limit=NOTE_MAX_LENGTH)
     errors.raise_any()
     correction = Disclosure(
         community=original.community,
@@ -594,7 +577,9 @@ def do_ask_question(
     _require(actor, "disclosures.ask_question", disclosure)
     _refuse_unless(disclosure.status == Status.PUBLISHED, "disclosure", _("只能对已公开的事项提问"))
     errors = FieldErrors()
-    text = _text(text, "text", errors, label=_("问题"), limit=QUESTION_MAX_LENGTH, one_line=False)
+    text = clean_text(
+        text, "text", errors, label=_("问题"), limit=QUESTION_MAX_LENGTH, one_line=False
+    )
     errors.raise_any()
     question = Question.objects.create(
         disclosure=disclosure,
@@ -626,7 +611,7 @@ def do_answer_question(
     question = Question.objects.select_for_update().get(pk=question.pk)
     _require(actor, "disclosures.answer_question", question)
     errors = FieldErrors()
-    answer = _text(
+    answer = clean_text(
         answer, "answer", errors, label=_("答复"), limit=ANSWER_MAX_LENGTH, one_line=False
     )
     errors.raise_any()

@@ -37,6 +37,7 @@ from gongzhi.consultations import linking
 from gongzhi.consultations.enums import Feature
 from gongzhi.consultations.models import Consultation
 from gongzhi.core.actions import FieldErrors as _Errors
+from gongzhi.core.actions import clean_text
 from gongzhi.core.actions import require as _require
 from gongzhi.core.scoping import contains, scope_of
 from gongzhi.ledger.chain import record_event
@@ -69,29 +70,6 @@ STALE_SHARE = 0.1
 # Automatic recomputation is queued at most once per interval per conversation.
 AUTO_INTERVAL = timedelta(minutes=2)
 CONVERSATION_LEVELS = (Level.TOWNSHIP, Level.COMMUNITY)
-
-
-def _text(
-    value: str | None,
-    field: str,
-    errors: _Errors,
-    *,
-    label: str,
-    limit: int,
-    required: bool = True,
-    one_line: bool = True,
-) -> str:
-    raw = value or ""
-    text = " ".join(raw.split()) if one_line else raw.strip()
-    if required and not text:
-        errors.add(field, _("请填写%(label)s") % {"label": label})
-    elif len(text) > limit:
-        errors.add(
-            field,
-            _("%(label)s不能超过 %(n)d 个字（现有 %(len)d 个字）")
-            % {"label": label, "n": limit, "len": len(text)},
-        )
-    return text
 
 
 def _region(value: Region | str | None, actor: User | None, errors: _Errors) -> Region | None:
@@ -166,8 +144,8 @@ def do_create_conversation(
     _require(actor, "opinions.manage_conversation", None)
     errors = _Errors()
     region_obj = _region(region, actor, errors)
-    title = _text(title, "title", errors, label=_("议题"), limit=TITLE_MAX_LENGTH)
-    description = _text(
+    title = clean_text(title, "title", errors, label=_("议题"), limit=TITLE_MAX_LENGTH)
+    description = clean_text(
         description,
         "description",
         errors,
@@ -244,8 +222,8 @@ def do_edit_conversation(
     conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
     _require(actor, "opinions.manage_conversation", conversation)
     errors = _Errors()
-    title = _text(title, "title", errors, label=_("议题"), limit=TITLE_MAX_LENGTH)
-    description = _text(
+    title = clean_text(title, "title", errors, label=_("议题"), limit=TITLE_MAX_LENGTH)
+    description = clean_text(
         description,
         "description",
         errors,
@@ -365,7 +343,7 @@ def do_add_statement(
     if not is_staff:
         _require(actor, "opinions.take_part", conversation)
     errors = _Errors()
-    text = _text(text, "text", errors, label=_("观点"), limit=STATEMENT_MAX_LENGTH)
+    text = clean_text(text, "text", errors, label=_("观点"), limit=STATEMENT_MAX_LENGTH)
     if not conversation.is_open:
         errors.add("text", _("该意见地图已结束征集，不能再提出观点"))
     elif not is_staff and not conversation.allow_statements:
@@ -419,7 +397,7 @@ def do_edit_statement(
     )
     _require(actor, "opinions.manage_conversation", statement.conversation)
     errors = _Errors()
-    text = _text(text, "text", errors, label=_("观点"), limit=STATEMENT_MAX_LENGTH)
+    text = clean_text(text, "text", errors, label=_("观点"), limit=STATEMENT_MAX_LENGTH)
     if Vote.objects.filter(statement=statement).exists():
         errors.add("text", _("已有居民对该观点表态，不能再修改；可将其设为未采用并另提新观点"))
     if text and not errors.errors:
@@ -454,7 +432,7 @@ def do_moderate_statement(
     )
     _require(actor, "opinions.manage_conversation", statement.conversation)
     errors = _Errors()
-    reason = _text(
+    reason = clean_text(
         reason,
         "reason",
         errors,

@@ -27,6 +27,7 @@ from gongzhi.cases import actions as case_actions
 from gongzhi.cases.enums import CaseKind, Channel
 from gongzhi.cases.models import Case, Category, Notification
 from gongzhi.core.actions import FieldErrors as _Errors
+from gongzhi.core.actions import clean_text
 from gongzhi.core.actions import require as _require
 from gongzhi.core.scoping import contains
 from gongzhi.ledger.chain import record_event
@@ -55,25 +56,6 @@ MAX_SERVICES = 30
 NEED_CASE_KINDS = (CaseKind.SERVICE, CaseKind.COMPLAINT)
 # The league's extent, as the case engine checks a point (cases.actions.LEAGUE_BOUNDS).
 LEAGUE_BOUNDS = case_actions.LEAGUE_BOUNDS
-
-
-def _text(
-    value: str | None,
-    field: str,
-    errors: _Errors,
-    *,
-    label: str,
-    limit: int,
-    required: bool = True,
-    one_line: bool = True,
-) -> str:
-    raw = value or ""
-    text = " ".join(raw.split()) if one_line else raw.strip()
-    if required and not text:
-        errors.add(field, _("请填写%(label)s") % {"label": label})
-    elif len(text) > limit:
-        errors.add(field, _("%(label)s不能超过 %(n)d 个字") % {"label": label, "n": limit})
-    return text
 
 
 def _region(
@@ -135,8 +117,8 @@ def do_save_route(
     else:
         _require(actor, "outreach.manage_routes", None)
     errors = _Errors()
-    name = _text(name, "name", errors, label=_("线路名称"), limit=NAME_MAX_LENGTH)
-    vehicle = _text(
+    name = clean_text(name, "name", errors, label=_("线路名称"), limit=NAME_MAX_LENGTH)
+    vehicle = clean_text(
         vehicle, "vehicle", errors, label=_("服务车辆/代办点"), limit=SHORT_TEXT_MAX_LENGTH
     )
     township_obj = _region(
@@ -209,7 +191,9 @@ def do_save_stop(
         if stop.route_id != route.pk:
             raise ValidationError({"route": _("服务点不属于该线路")})
     errors = _Errors()
-    place_name = _text(place_name, "place_name", errors, label=_("地点"), limit=NAME_MAX_LENGTH)
+    place_name = clean_text(
+        place_name, "place_name", errors, label=_("地点"), limit=NAME_MAX_LENGTH
+    )
     community_obj = _region(
         community, Level.COMMUNITY, "community", errors, _("请选择有效的嘎查村（社区）")
     )
@@ -292,7 +276,7 @@ def do_schedule_visit(
     if start_time is not None and end_time is not None and end_time <= start_time:
         errors.add("end_time", _("结束时间须晚于开始时间"))
     chosen = _clean_services(services, errors)
-    note = _text(note, "note", errors, label=_("说明"), limit=NOTE_MAX_LENGTH, required=False)
+    note = clean_text(note, "note", errors, label=_("说明"), limit=NOTE_MAX_LENGTH, required=False)
     if not stop.is_active or not stop.route.is_active:
         errors.add("stop", _("该服务点或线路已停用，不能排班"))
     errors.raise_any()
@@ -335,7 +319,7 @@ def do_cancel_visit(
     visit = ServiceVisit.objects.select_for_update().select_related("stop__route").get(pk=visit.pk)
     _require(actor, "outreach.manage_routes", visit.stop.route)
     errors = _Errors()
-    reason = _text(reason, "reason", errors, label=_("取消原因"), limit=NOTE_MAX_LENGTH)
+    reason = clean_text(reason, "reason", errors, label=_("取消原因"), limit=NOTE_MAX_LENGTH)
     if reason and len(reason) < REASON_MIN_LENGTH:
         errors.add("reason", _("请写明取消原因"))
     if visit.is_cancelled:
@@ -390,8 +374,8 @@ def do_post_need(
     _require(actor, "outreach.post_need", None)
     errors = _Errors()
     kind = _clean_kind(kind, errors)
-    title = _text(title, "title", errors, label=_("标题"), limit=NAME_MAX_LENGTH)
-    description = _text(
+    title = clean_text(title, "title", errors, label=_("标题"), limit=NAME_MAX_LENGTH)
+    description = clean_text(
         description,
         "description",
         errors,
@@ -445,8 +429,8 @@ def do_post_offer(
     """
     _require(actor, "outreach.post_offer", None)
     errors = _Errors()
-    title = _text(title, "title", errors, label=_("服务名称"), limit=NAME_MAX_LENGTH)
-    description = _text(
+    title = clean_text(title, "title", errors, label=_("服务名称"), limit=NAME_MAX_LENGTH)
+    description = clean_text(
         description,
         "description",
         errors,
@@ -454,10 +438,10 @@ def do_post_offer(
         limit=TEXT_MAX_LENGTH,
         one_line=False,
     )
-    capacity = _text(
+    capacity = clean_text(
         capacity, "capacity", errors, label=_("服务能力"), limit=NAME_MAX_LENGTH, required=False
     )
-    available_times = _text(
+    available_times = clean_text(
         available_times,
         "available_times",
         errors,
@@ -494,7 +478,7 @@ def do_post_offer(
                 provider_name = organisation.name
         elif provider_kind in (ProviderKind.BUSINESS, ProviderKind.VOLUNTEER):
             organisation = None
-            provider_name = _text(
+            provider_name = clean_text(
                 provider_name, "provider_name", errors, label=_("提供方名称"), limit=NAME_MAX_LENGTH
             )
         else:
@@ -562,7 +546,9 @@ def do_match(
         errors.add("offer", _("该服务的服务范围不含需求所在社区"))
     if appointment_at is not None and appointment_at <= now:
         errors.add("appointment_at", _("预约时间须晚于现在"))
-    note = _text(note, "note", errors, label=_("对接说明"), limit=NOTE_MAX_LENGTH, required=False)
+    note = clean_text(
+        note, "note", errors, label=_("对接说明"), limit=NOTE_MAX_LENGTH, required=False
+    )
     errors.raise_any()
     match = Match.objects.create(
         need=need,
@@ -690,7 +676,9 @@ def do_close_need(
     errors = _Errors()
     if need.status == NeedStatus.CLOSED:
         errors.add("need", _("该需求已关闭"))
-    note = _text(note, "note", errors, label=_("关闭说明"), limit=NOTE_MAX_LENGTH, required=False)
+    note = clean_text(
+        note, "note", errors, label=_("关闭说明"), limit=NOTE_MAX_LENGTH, required=False
+    )
     errors.raise_any()
     from_status = need.status
     need.status = NeedStatus.CLOSED

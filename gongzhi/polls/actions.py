@@ -35,6 +35,7 @@ from gongzhi.consultations import linking
 from gongzhi.consultations.enums import Feature
 from gongzhi.consultations.models import Consultation
 from gongzhi.core.actions import FieldErrors as _Errors
+from gongzhi.core.actions import clean_text
 from gongzhi.core.actions import require as _require
 from gongzhi.core.scoping import contains, within
 from gongzhi.ledger.chain import record_event
@@ -119,15 +120,6 @@ def ineligibility(poll: Poll, record: Resident | None, on: date, *, own: bool = 
 # --- Drafting -------------------------------------------------------------------------------
 
 
-def _text(value: str | None, field: str, errors: _Errors, *, label: str, limit: int) -> str:
-    text = (value or "").strip()
-    if not text:
-        errors.add(field, _("请填写%(label)s") % {"label": label})
-    elif len(text) > limit:
-        errors.add(field, _("%(label)s不能超过 %(n)d 个字") % {"label": label, "n": limit})
-    return text
-
-
 def _clean_options(labels: Iterable[str] | None, errors: _Errors) -> list[str]:
     cleaned: list[str] = []
     for raw in labels or []:
@@ -201,8 +193,10 @@ def do_save_poll(
         _require(actor, "polls.manage_poll", None)
     errors = _Errors()
     region_obj = _region(region, errors)
-    title = _text(title, "title", errors, label=_("标题"), limit=TITLE_MAX_LENGTH)
-    question = _text(question, "question", errors, label=_("投票事项"), limit=QUESTION_MAX_LENGTH)
+    title = clean_text(title, "title", errors, label=_("标题"), limit=TITLE_MAX_LENGTH)
+    question = clean_text(
+        question, "question", errors, label=_("投票事项"), limit=QUESTION_MAX_LENGTH
+    )
     labels = _clean_options(options, errors)
     if choice_kind not in ChoiceKind.values:
         errors.add("choice_kind", _("请选择单选或多选"))
@@ -423,7 +417,7 @@ def do_add_booth(
     if poll.status not in (PollStatus.DRAFT, PollStatus.OPEN):
         raise ValidationError({"name": _("投票已截止，不能再设立投票站")})
     errors = _Errors()
-    name = _text(name, "name", errors, label=_("投票站名称"), limit=BOOTH_NAME_MAX_LENGTH)
+    name = clean_text(name, "name", errors, label=_("投票站名称"), limit=BOOTH_NAME_MAX_LENGTH)
     if name and poll.booths.filter(name=name).exists():
         errors.add("name", _("已有同名的投票站"))
     errors.raise_any()
