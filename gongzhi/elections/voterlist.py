@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
-from django.db import connections, router
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from gongzhi.core.bulkload import insert_objects
 from gongzhi.core.scoping import within
 from gongzhi.elections import policies
 from gongzhi.elections.enums import ElectionStatus, VoterCategory
@@ -102,46 +103,12 @@ class BuildReport:
         }
 
 
-VOTER_COLUMNS = (
-    "election",
-    "resident",
-    "region_code",
-    "grid",
-    "category",
-    "registered_elsewhere",
-    "is_listed",
-    "removed_reason",
-    "added_on",
-)
-INSERT_CHUNK = 5000
-
-
-def insert_voters(rows: list[tuple[Any, ...]]) -> None:
-    """Write new voter rows (values in ``VOTER_COLUMNS`` order) with one prepared INSERT run
-    for every row. ``bulk_create`` on SQLite builds and parses a new statement for each 111
-    rows (Django keeps under 999 parameters), which was two thirds of a 20,000-voter build;
-    ``executemany`` parses the statement once, on SQLite and PostgreSQL alike.
-    """
-    if not rows:
-        return
-    meta = Voter._meta
-    connection = connections[router.db_for_write(Voter)]
-    quote = connection.ops.quote_name
-    column = {field.name: str(field.column) for field in meta.concrete_fields}
-    columns = ", ".join(quote(column[name]) for name in VOTER_COLUMNS)
-    marks = ", ".join(["%s"] * len(VOTER_COLUMNS))
-    # Identifiers come from the model and are quoted; every value is a parameter.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_CHUNK):
-            cursor.executemany(sql, rows[start : start + INSERT_CHUNK])
-
-
 def build(election: Election, today: date) -> BuildReport:
     """Add every registered-and-living adult not yet listed; report the others.
 
     One query reads the registry's adults, two the lists (this one and the others of the
-    round), and one prepared insert writes (``insert_voters``); nothing is decrypted.
+    round), and one prepared insert writes (``core.bulkload.insert_objects``: ``bulk_create``
+    splits it into 111-row statements on SQLite); nothing is decrypted.
     The caller holds the election row locked.
     """
     report = BuildReport()
@@ -160,10 +127,8 @@ def build(election: Election, today: date) -> BuildReport:
         .values_list("pk", "name", "region_code", "household__grid_id", "registered_region_code")
         .order_by()
     )
-    connection = connections[router.db_for_write(Voter)]
-    added_on = connection.ops.adapt_datefield_value(today)
     category = VoterCategory.REGISTERED_LIVING.value
-    new: list[tuple[Any, ...]] = []
+    new: list[SimpleNamespace] = []
     for pk, name, code, grid_id, registered in rows.iterator(chunk_size=5000):
         if pk in listed_ids:
             report.already += 1
@@ -177,8 +142,20 @@ def build(election: Election, today: date) -> BuildReport:
             registered.startswith(community) or community.startswith(registered)
         )
         report.registered_elsewhere_flagged += flagged
-        new.append((election.pk, pk, code, grid_id, category, flagged, True, "", added_on))
-    insert_voters(new)
+        new.append(
+            SimpleNamespace(
+                election_id=election.pk,
+                resident_id=pk,
+                region_code=code,
+                grid_id=grid_id,
+                category=category,
+                registered_elsewhere=flagged,
+                is_listed=True,
+                removed_reason="",
+                added_on=today,
+            )
+        )
+    insert_objects(Voter, new)
     report.added = len(new)
     listed = Voter.objects.filter(election=election, resident=OuterRef("pk"))
     others = adults.exclude(residence_situation=ResidenceSituation.CONSISTENT).exclude(
