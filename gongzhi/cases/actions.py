@@ -190,8 +190,9 @@ def _append_event(
     )
 
 
-def _notify(recipients: Iterable[User | int | None], case: Case | None, text: str) -> None:
-    """Queue in-app messages, written once the transaction commits (never for a rollback)."""
+def notify(recipients: Iterable[User | int | None], case: Case | None, text: str) -> None:
+    """Queue in-app messages (我的消息), written once the transaction commits (never for a
+    rollback). Other apps (outreach, consultations) send theirs through it with no case."""
     ids = sorted({r if isinstance(r, int) else r.pk for r in recipients if r is not None})
     if not ids:
         return
@@ -207,7 +208,7 @@ def _notify(recipients: Iterable[User | int | None], case: Case | None, text: st
 
 
 def _notify_each(messages: Sequence[tuple[Iterable[User | int | None], Case, str]]) -> None:
-    """``_notify`` for several messages, written by one INSERT after the commit."""
+    """``notify`` for several messages, written by one INSERT after the commit."""
     rows = [
         Notification(user_id=user_id, case_id=case.pk, text=text[:300])
         for recipients, case, text in messages
@@ -769,7 +770,7 @@ def do_accept_case(
     due = _start_clock(case, now, unit, amount, _calendar(case))
     case.save()
     _append_event(case, CaseAction.ACCEPT, from_status=from_status, actor=actor, note=note)
-    _notify(
+    notify(
         [case.reporter],
         case,
         _("您的办件 %(number)s 已受理，承诺办结时间 %(due)s")
@@ -803,7 +804,7 @@ def do_refuse_case(
     _stop_clock(case)
     case.save()
     _append_event(case, CaseAction.REFUSE, from_status=from_status, actor=actor, note=reason)
-    _notify(
+    notify(
         [case.reporter],
         case,
         _("您的办件 %(number)s 不予受理：%(reason)s") % {"number": case.number, "reason": reason},
@@ -897,7 +898,7 @@ def do_dispatch_case(
             "assignee": assignee.pk if assignee else None,
         },
     )
-    _notify(
+    notify(
         _unit_recipients(case),
         case,
         _("办件 %(number)s 已派遣给您（%(unit)s）") % {"number": case.number, "unit": unit_name},
@@ -934,7 +935,7 @@ def do_feedback_case(
     case.status = CaseStatus.PENDING_VERIFICATION
     case.save()
     _append_event(case, CaseAction.FEEDBACK, from_status=from_status, actor=actor, note=note)
-    _notify(
+    notify(
         [case.first_responsible_id] if case.first_responsible_id else [],
         case,
         _("办件 %(number)s 已处置反馈，请核查") % {"number": case.number},
@@ -969,7 +970,7 @@ def do_verify_close_case(
     _stop_clock(case)
     case.save()
     _append_event(case, CaseAction.VERIFY_CLOSE, from_status=from_status, actor=actor, note=note)
-    _notify(
+    notify(
         [case.reporter],
         case,
         _("您的办件 %(number)s 已办结，请对办理结果进行评价") % {"number": case.number},
@@ -1000,7 +1001,7 @@ def do_rework_case(
     case.rework_count += 1
     case.save()
     _append_event(case, CaseAction.REWORK, from_status=from_status, actor=actor, note=reason)
-    _notify(
+    notify(
         _unit_recipients(case),
         case,
         _("办件 %(number)s 核查未通过，须返工：%(reason)s")
@@ -1049,7 +1050,7 @@ def escalate_locked(
         note=reason,
         data={"from_level": level, "to_level": above, "assigned_region_code": new_code},
     )
-    _notify(
+    notify(
         unit_staff_ids(new_code, case.assigned_organisation_id),
         case,
         _("办件 %(number)s 已上报至本级：%(reason)s") % {"number": case.number, "reason": reason},
@@ -1109,7 +1110,7 @@ def do_defer_case(
     _stop_clock(case)
     case.save()
     _append_event(case, CaseAction.DEFER, from_status=from_status, actor=actor, note=reason)
-    _notify(
+    notify(
         [case.reporter],
         case,
         _("您的办件 %(number)s 需长期办理，已挂账：%(reason)s")
@@ -1141,7 +1142,7 @@ def do_resume_case(
     _start_clock(case, now, unit, amount, _calendar(case))
     case.save()
     _append_event(case, CaseAction.RESUME, from_status=from_status, actor=actor, note=note)
-    _notify(_unit_recipients(case), case, _("办件 %(number)s 恢复办理") % {"number": case.number})
+    notify(_unit_recipients(case), case, _("办件 %(number)s 恢复办理") % {"number": case.number})
     _record(CaseAction.RESUME, case, actor, request)
     return case
 
@@ -1190,7 +1191,7 @@ def do_request_extension(
         data={"unit": unit, "amount": amount},
     )
     above = LEVEL_ABOVE[ResponsibleLevel(case.assigned_level)]
-    _notify(
+    notify(
         unit_staff_ids(case.assigned_region_code[: LEVEL_CODE_LENGTH[above]]),
         case,
         _("办件 %(number)s 申请延期，待您审批") % {"number": case.number},
@@ -1241,7 +1242,7 @@ def do_approve_extension(
             "due_at": case.due_at.isoformat() if case.due_at else None,
         },
     )
-    _notify(
+    notify(
         _unit_recipients(case),
         case,
         (_("办件 %(number)s 延期已批准") if approve else _("办件 %(number)s 延期未获批准"))
@@ -1311,7 +1312,7 @@ def do_merge_case(
         is_internal=True,
         data={"merged": case.pk, "merged_number": case.number},
     )
-    _notify(
+    notify(
         [case.reporter],
         case,
         _("您的办件 %(number)s 与办件 %(into)s 为同一事项，已并单办理")
@@ -1352,7 +1353,7 @@ def do_reopen_case(
     _start_clock(case, now, unit, amount, _calendar(case))
     case.save()
     _append_event(case, CaseAction.REOPEN, from_status=from_status, actor=actor, note=reason)
-    _notify(
+    notify(
         _unit_recipients(case),
         case,
         _("办件 %(number)s 被申请重新办理：%(reason)s") % {"number": case.number, "reason": reason},
@@ -1395,7 +1396,7 @@ def do_rate_case(
         note=comment,
         data={"rating": rating},
     )
-    _notify(
+    notify(
         [case.first_responsible_id, case.assignee_id],
         case,
         _("办件 %(number)s 收到评价：%(label)s")

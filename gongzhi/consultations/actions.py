@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import User
+from gongzhi.cases.actions import notify
 from gongzhi.cases.enums import Rating
-from gongzhi.cases.models import Notification
 from gongzhi.consultations import decisions
 from gongzhi.consultations.blueprints import blueprint_for
 from gongzhi.consultations.enums import (
@@ -89,19 +89,6 @@ def _count(value: object, field: str, errors: _Errors, *, label: str) -> int:
         )
         return 0
     return number
-
-
-def _notify(recipients: Iterable[int | None], text: str) -> None:
-    """In-app messages (我的消息), written once the transaction commits."""
-    ids = sorted({pk for pk in recipients if pk is not None})
-    if not ids:
-        return
-    text = text[:300]
-
-    def send() -> None:
-        Notification.objects.bulk_create([Notification(user_id=pk, text=text) for pk in ids])
-
-    transaction.on_commit(send)
 
 
 def display_name(user: User) -> str:
@@ -352,8 +339,9 @@ def do_route_topic(
         summary={"affected": topic.affected_region_codes, "owner": owner},
         request=request,
     )
-    _notify(
+    notify(
         [topic.proposer_id],
+        None,
         _("您提出的议题“%(title)s”涉及多个社区，已转街道（苏木乡镇）牵头协商")
         % {"title": topic.title},
     )
@@ -446,8 +434,9 @@ def do_accept_topic(
         },
         request=request,
     )
-    _notify(
+    notify(
         [topic.proposer_id],
+        None,
         _("您提出的议题“%(title)s”已纳入协商") % {"title": topic.title},
     )
     return consultation
@@ -478,8 +467,9 @@ def do_decline_topic(
     topic.reviewed_at = timezone.now()
     topic.save()
     record_event(EventType.TOPIC_DECLINED, actor=actor, obj=topic, summary={}, request=request)
-    _notify(
+    notify(
         [topic.proposer_id],
+        None,
         _("您提出的议题“%(title)s”不予协商，理由：%(reason)s")
         % {"title": topic.title, "reason": reason},
     )
@@ -1009,8 +999,9 @@ def do_report_outcome(
     )
     topic = consultation.topic
     supporters = list(topic.supports.values_list("user_id", flat=True))
-    _notify(
+    notify(
         [topic.proposer_id, *supporters],
+        None,
         _("议题“%(title)s”有了结果反馈，请查看并评价落实情况") % {"title": topic.title},
     )
     return consultation

@@ -12,7 +12,7 @@ queued with ``transaction.on_commit``. ``actor=None`` is the command line.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from typing import Any
 
@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import User
 from gongzhi.cases import actions as case_actions
+from gongzhi.cases.actions import notify
 from gongzhi.cases.enums import CaseKind, Channel
-from gongzhi.cases.models import Case, Category, Notification
+from gongzhi.cases.models import Case, Category
 from gongzhi.core.actions import FieldErrors as _Errors
 from gongzhi.core.actions import clean_text
 from gongzhi.core.actions import require as _require
@@ -73,19 +74,6 @@ def _region(
         errors.add(field, message)
         return None
     return region
-
-
-def _notify(recipients: Iterable[User | None], text: str) -> None:
-    """In-app messages (我的消息), written once the transaction commits."""
-    ids = sorted({r.pk for r in recipients if r is not None})
-    if not ids:
-        return
-    text = text[:300]
-
-    def send() -> None:
-        Notification.objects.bulk_create([Notification(user_id=pk, text=text) for pk in ids])
-
-    transaction.on_commit(send)
 
 
 def display_name(user: User) -> str:
@@ -565,8 +553,9 @@ def do_match(
         if appointment_at is not None
         else _("待约定")
     )
-    _notify(
+    notify(
         [need.poster],
+        None,
         _("您的需求“%(title)s”已对接“%(offer)s”（%(provider)s），预约时间：%(when)s")
         % {
             "title": need.title,
@@ -575,8 +564,9 @@ def do_match(
             "when": when,
         },
     )
-    _notify(
+    notify(
         [offer.poster],
+        None,
         _("您发布的服务“%(offer)s”已对接%(community)s的一项需求“%(title)s”，预约时间：%(when)s")
         % {
             "offer": offer.title,
