@@ -226,7 +226,8 @@ class _Today:
     valid_until = 0.0
 
 
-def _today() -> date:
+def local_today() -> date:
+    """Today in the platform's time zone, read from the clock once a day (see above)."""
     now = _time.time()
     if _Today.valid_from <= now < _Today.valid_until:
         return _Today.value
@@ -379,7 +380,7 @@ def parse_citizen_id(value: str, *, today: date | None = None) -> CitizenId:
     1900 or later, not after ``today``), check character. Raises :class:`IdNumberError`.
     Pass ``today`` when checking many numbers in one go.
     """
-    number, birth, sex, is_legacy = _citizen_fields(value, today or _today())
+    number, birth, sex, is_legacy = _citizen_fields(value, today or local_today())
     return CitizenId(number, number[:6], birth, sex, is_legacy)
 
 
@@ -541,11 +542,11 @@ def parse_document(
     if kind is None:
         raise _unknown_type(str(doc_type))
     if kind is DocumentType.CITIZEN_ID:
-        return _citizen(value, today or _today())
+        return _citizen(value, today or local_today())
     if kind is DocumentType.OTHER:
         return _other(value)
     number = normalise_number(value)
-    day = today or _today()
+    day = today or local_today()
     if kind is DocumentType.FOREIGN_PERMANENT:
         return _foreign(number, day)
     return _permit(kind, number, day)

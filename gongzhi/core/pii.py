@@ -457,6 +457,11 @@ class SealedValue:
         self.token = token
         self.purpose = validate_purpose(purpose)
 
+    def __reduce__(self) -> tuple[type[SealedValue], tuple[str, str]]:
+        # The token and purpose, not the slots: an import's worker processes send back
+        # two of these a row, and the default pickling took 20 µs for each.
+        return (SealedValue, (self.token, self.purpose))
+
     @classmethod
     def seal(cls, plaintext: str, *, purpose: str) -> SealedValue:
         return cls(encrypt(plaintext, purpose=purpose), purpose)

@@ -26,7 +26,6 @@ from django.http import HttpRequest
 from django.utils import timezone, translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from pypinyin import Style, lazy_pinyin
 
 from gongzhi.accounts.models import Role, User
 from gongzhi.core import codes
@@ -39,6 +38,7 @@ from gongzhi.core.idcard import (
     IdNumberError,
     check_declared,
     document_type_for,
+    local_today,
     mask_id,
     parse_document,
 )
@@ -66,6 +66,7 @@ from gongzhi.residents.models import (
     Visit,
     VisitKind,
 )
+from gongzhi.residents.pinyin import pinyin_of
 
 NAME_MAX_LENGTH = 50
 PHONE_MIN_DIGITS = 7
@@ -78,13 +79,6 @@ _ID_ERROR_FIELDS = {
     "sex": "sex",
     "birth_date": "birth_date",
 }
-
-
-def pinyin_of(name: str) -> tuple[str, str]:
-    """Full pinyin and initials of a name, lower case, no tones: 张三 → ("zhangsan", "zs")."""
-    full = "".join(lazy_pinyin(name, style=Style.NORMAL, errors="ignore")).lower()
-    initials = "".join(lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")).lower()
-    return full.replace(" ", "")[:200], initials.replace(" ", "")[:50]
 
 
 # --- Field cleaning -----------------------------------------------------------------------
@@ -123,9 +117,8 @@ def _clean_date(value: Any, field: str, errors: _Errors, *, label: Any) -> date 
     if not isinstance(value, date):
         errors.add(field, _("%(field)s不是有效日期（格式：2020-01-31）") % {"field": label})
         return None
-    # The platform's own time zone, not the request's: cheaper on the import's hot path,
-    # and "today" in Xing'an League is what a future date is measured against.
-    if value > timezone.localdate(timezone=timezone.get_default_timezone()):
+    # Read from the clock once a day: this runs for every row of an import.
+    if value > local_today():
         errors.add(field, _("%(field)s不能晚于今天") % {"field": label})
         return None
     return value
@@ -207,13 +200,11 @@ def _check_unique_id(index: str, exclude_pk: int | None, actor: User | None) -> 
 
 def _set_document(resident: Any, document: Document) -> None:
     """Set the ID columns of ``resident`` (a model instance or the importer's plain row)."""
-    protected = protect(document.number, purpose=ID_PURPOSE, mask=mask_id, tail_lengths=(4, 5, 6))
+    protected = protect(document.number, purpose=ID_PURPOSE, mask=mask_id, tail_lengths=(4,))
     resident.id_number = protected.sealed
     resident.id_number_index = protected.blind_index
     resident.id_number_masked = protected.masked
     resident.id_tail4 = protected.tails.get(4, "")
-    resident.id_tail5 = protected.tails.get(5, "")
-    resident.id_tail6 = protected.tails.get(6, "")
 
 
 def _set_phone(resident: Any, phone: str) -> None:
