@@ -310,8 +310,6 @@ def bench_executemany_indexed(path: Path) -> tuple[float, int]:
         ("id_number", shape["id_token"]),
         ("id_number_index", shape["index"]),
         ("id_tail4", shape["tail"]),
-        ("id_tail5", shape["tail"]),
-        ("id_tail6", shape["tail"]),
         ("phone", shape["phone_token"]),
         ("phone_index", shape["index"]),
         ("phone_tail4", shape["tail"]),

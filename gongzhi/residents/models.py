@@ -132,9 +132,9 @@ class Resident(models.Model):
     id_number = EncryptedTextField(_("证件号码"), purpose=ID_PURPOSE)
     id_number_index = models.CharField(max_length=32)
     id_number_masked = models.CharField(_("证件号码"), max_length=40)
+    # The last 4 characters only: a search for the last 5 or 6 finds the few records
+    # ending in the last 4 and compares the decrypted numbers (``queries.apply_search``).
     id_tail4 = models.CharField(max_length=16, blank=True)
-    id_tail5 = models.CharField(max_length=16, blank=True)
-    id_tail6 = models.CharField(max_length=16, blank=True)
 
     sex = models.CharField(_("性别"), max_length=1, choices=codes.sex_choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
@@ -154,8 +154,17 @@ class Resident(models.Model):
     phone_masked = models.CharField(_("联系电话"), max_length=20, blank=True)
     phone_tail4 = models.CharField(max_length=16, blank=True)
 
+    # Foreign keys without their own single-column index (``db_index=False``): the
+    # composite ``resident_household`` serves the household's members, nothing reads
+    # residents by community (the place is ``region_code``), and the four that most
+    # records leave empty get partial indexes over the records that have them. Every index
+    # is written for every imported row (bench_import_residents measures what they cost).
     household = models.ForeignKey(
-        Household, verbose_name=_("户"), on_delete=models.PROTECT, related_name="members"
+        Household,
+        verbose_name=_("户"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        db_index=False,
     )
     relationship = models.CharField(
         _("与户主关系"), max_length=2, choices=codes.relationship_choices
@@ -163,7 +172,11 @@ class Resident(models.Model):
     # Current residence: the household's place (building, compound, grid or community).
     region_code = models.CharField(_("辖区编码"), max_length=21)
     community = models.ForeignKey(
-        "regions.Region", verbose_name=_("所属社区"), on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        verbose_name=_("所属社区"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     registered_region_code = models.CharField(_("户籍地区划代码"), max_length=12, blank=True)
     residence_situation = models.CharField(
@@ -199,6 +212,7 @@ class Resident(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="party_members",
+        db_index=False,
     )
     serving_grid = models.ForeignKey(
         "regions.Grid",
@@ -207,6 +221,7 @@ class Resident(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="serving_party_members",
+        db_index=False,
     )
 
     status = models.CharField(
@@ -220,6 +235,7 @@ class Resident(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_records",
+        db_index=False,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +244,7 @@ class Resident(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="resident_records",
+        db_index=False,
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("标签"), blank=True, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -254,12 +271,18 @@ class Resident(models.Model):
             models.Index(fields=["name_pinyin", "region_code"], name="resident_pinyin"),
             models.Index(fields=["name", "region_code"], name="resident_name"),
             models.Index(fields=["id_tail4", "region_code"], name="resident_id_tail4"),
-            models.Index(fields=["id_tail5", "region_code"], name="resident_id_tail5"),
-            models.Index(fields=["id_tail6", "region_code"], name="resident_id_tail6"),
             models.Index(fields=["phone_tail4", "region_code"], name="resident_phone_tail4"),
             models.Index(fields=["phone_index"], name="resident_phone_index"),
             models.Index(fields=["household", "id"], name="resident_household"),
             models.Index(fields=["region_code", "birth_date"], name="resident_region_birth"),
+            *(
+                models.Index(
+                    fields=[column],
+                    name=f"resident_{column}",
+                    condition=models.Q(**{f"{column}__isnull": False}),
+                )
+                for column in ("party_organisation", "serving_grid", "merged_into", "user")
+            ),
         ]
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from conftest import COMMUNITY_A, COMMUNITY_B, Personas
+from gongzhi.core.idcard import CHECK_CHARACTERS
 from gongzhi.residents import queries
 from gongzhi.residents.models import Resident, Tag
 from gongzhi.residents.tests.helpers import household_in, new_id, resident_in
@@ -35,6 +36,11 @@ def tag_names(resident: Any) -> set[str]:
     return {tag.name for tag in resident.visible_tags}
 
 
+def with_check(first_17: str) -> str:
+    """A citizen ID: 17 digits and their GB 11643 check character."""
+    return first_17 + CHECK_CHARACTERS[(2 * int(first_17, 13)) % 11]
+
+
 def found(user: object, q: str) -> set[str]:
     return {r.name for r in queries.search_residents(user, q)}
 
@@ -56,6 +62,24 @@ class TestSearchKeys:
         assert "张三" in found(personas.staff_a, tail)
         assert found(personas.staff_b, tail) <= {"张三丰"}
         assert "张三" not in found(personas.staff_b, tail)
+
+    def test_a_longer_id_tail_keeps_only_those_ending_in_all_of_it(
+        self, personas: Personas
+    ) -> None:
+        # Only the last 4 characters are indexed; the 5th and 6th are compared after.
+        first = "11010519491231002X"
+        twin = next(
+            number
+            for day in range(1, 29)
+            for number in [with_check(f"11010519491{day:03d}002"[:17])]
+            if number[-4:] == first[-4:] and number[-5] != first[-5]
+        )
+        resident_in(household_in(COMMUNITY_A), name="王一", id_number=first)
+        resident_in(household_in(COMMUNITY_A), name="王二", id_number=twin)
+        assert found(personas.staff_a, first[-4:]) == {"王一", "王二"}
+        assert found(personas.staff_a, first[-5:]) == {"王一"}
+        assert found(personas.staff_a, first[-6:]) == {"王一"}
+        assert found(personas.staff_a, twin[-6:]) == {"王二"}
 
     def test_an_id_tail_ending_in_x_is_found_in_either_case(self, personas: Personas) -> None:
         resident_in(household_in(COMMUNITY_A), name="李丽", id_number="11010519491231002X")
