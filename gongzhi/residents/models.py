@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from gongzhi.core import codes
 from gongzhi.core.fields import EncryptedTextField
 from gongzhi.core.idcard import DocumentType
+from gongzhi.core.models import QuickDisplayMixin
 from gongzhi.core.scoping import ScopedQuerySet
 from gongzhi.residents.enums import ResidenceSituation, ResidentStatus, TagCategory
 
@@ -119,7 +120,7 @@ class Household(models.Model):
         return self.number
 
 
-class Resident(models.Model):
+class Resident(QuickDisplayMixin, models.Model):
     """实有人口 — one person living (or registered) in the league."""
 
     name = models.CharField(_("姓名"), max_length=50)
