@@ -32,12 +32,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongzhi.accounts.models import Role, User
+from gongzhi.cases import lookups
 from gongzhi.cases.calendar import WorkCalendar
 from gongzhi.cases.enums import (
     LEVEL_ABOVE,
@@ -67,16 +68,12 @@ from gongzhi.cases.models import (
 from gongzhi.cases.workflow import SUBMIT_PERMISSION, TRANSITIONS, Transition, transition_for
 from gongzhi.core.actions import FieldErrors as _Errors
 from gongzhi.core.actions import require as _require
+from gongzhi.core.inserting import insert
 from gongzhi.core.pii import mask_phone, normalise_phone, protect
 from gongzhi.core.scoping import contains, scope_of
 from gongzhi.ledger.chain import record_event
 from gongzhi.ledger.models import EventType
-from gongzhi.organisations.models import (
-    COMMITTEE_KINDS,
-    OFFICE_KINDS,
-    Organisation,
-    OrganisationKind,
-)
+from gongzhi.organisations.models import Organisation, OrganisationKind
 from gongzhi.regions.geo import locate_point
 from gongzhi.regions.models import Grid, Level, Region
 from gongzhi.residents.models import Resident
@@ -177,7 +174,7 @@ def _append_event(
     ``seq`` is given for a case created in the same transaction (its first step is 1)."""
     if seq is None:
         seq = (CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0) + 1
-    return CaseEvent.objects.create(
+    event = CaseEvent(
         case=case,
         seq=seq,
         action=action,
@@ -188,6 +185,8 @@ def _append_event(
         is_internal=is_internal,
         data=data or {},
     )
+    insert(event)
+    return event
 
 
 def notify(recipients: Iterable[User | int | None], case: Case | None, text: str) -> None:
@@ -220,17 +219,46 @@ def _notify_each(messages: Sequence[tuple[Iterable[User | int | None], Case, str
         transaction.on_commit(lambda: Notification.objects.bulk_create(rows))
 
 
-def unit_staff_ids(region_code: str, organisation_id: int | None = None) -> list[int]:
-    """Accounts of the unit that answers for ``region_code`` (and of the organisation)."""
+def _unit_staff_query(region_code: str, organisation_id: int | None) -> QuerySet[User, int]:
     condition = Q(region_code=region_code, role_grants__role__in=UNIT_ROLES)
     if organisation_id is not None:
         condition |= Q(organisation_id=organisation_id)
-    return list(
+    return (
         User.objects.filter(condition, is_active=True)
         .values_list("pk", flat=True)
         .distinct()
         .order_by("pk")[:MAX_UNIT_RECIPIENTS]
     )
+
+
+# ``_unit_staff_query`` compiled once per process, database and form (with or without an
+# organisation), with the positions of its two values: every submission asks it, and the
+# ORM's compilation cost more than the query (issue 4: creation under 8 clients).
+_UNIT_STAFF_SQL: dict[tuple[str, bool], tuple[str, list[Any], int, int | None]] = {}
+_CODE_MARK = "\x00unit-region-code\x00"
+_ORGANISATION_MARK = -31_415_926
+
+
+def unit_staff_ids(region_code: str, organisation_id: int | None = None) -> list[int]:
+    """Accounts of the unit that answers for ``region_code`` (and of the organisation):
+    ``_unit_staff_query``, run from its compiled SQL."""
+    form = (connection.vendor, organisation_id is not None)
+    compiled = _UNIT_STAFF_SQL.get(form)
+    if compiled is None:
+        marks = _unit_staff_query(_CODE_MARK, _ORGANISATION_MARK if form[1] else None)
+        sql, template = marks.query.get_compiler(connection.alias).as_sql()
+        values = list(template)
+        at_organisation = values.index(_ORGANISATION_MARK) if form[1] else None
+        compiled = (sql, values, values.index(_CODE_MARK), at_organisation)
+        _UNIT_STAFF_SQL[form] = compiled
+    sql, values, at_code, at_organisation = compiled
+    params = list(values)
+    params[at_code] = region_code
+    if at_organisation is not None:
+        params[at_organisation] = organisation_id
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
 
 
 def units_staff_ids(
@@ -320,8 +348,8 @@ def _stop_clock(case: Case) -> None:
     case.due_state = DueState.NONE
 
 
-def _calendar(case: Case) -> WorkCalendar:
-    return WorkCalendar.for_region(case.region_code)
+def _calendar(case: Case, reference: lookups.Lookups | None = None) -> WorkCalendar:
+    return (reference or lookups.current()).calendar(case.region_code)
 
 
 # --- Submitting ---------------------------------------------------------------------------
@@ -393,11 +421,13 @@ def _serial_from_counter(day: date) -> int:
     return CaseNumberCounter.objects.values_list("last", flat=True).get(day=day)
 
 
-def _clean_category(value: Category | str | None, errors: _Errors) -> Category | None:
+def _clean_category(
+    value: Category | str | None, errors: _Errors, reference: lookups.Lookups
+) -> Category | None:
     if isinstance(value, Category):
         category: Category | None = value
     elif value:
-        category = Category.objects.filter(code=str(value).strip()).first()
+        category = reference.category(str(value).strip())
     else:
         category = None
     if category is None or not category.is_active:
@@ -470,14 +500,12 @@ def clean_attributes(
     return cleaned
 
 
-def _clean_community(value: Region | str | None, field: str, errors: _Errors) -> Region | None:
+def _clean_community(
+    value: Region | str | None, field: str, errors: _Errors, reference: lookups.Lookups
+) -> Region | None:
     if value is None or value == "":
         return None
-    region = (
-        value
-        if isinstance(value, Region)
-        else Region.objects.filter(region_code=str(value).strip()).first()
-    )
+    region = value if isinstance(value, Region) else reference.region(str(value).strip())
     if region is None or region.level != Level.COMMUNITY or not region.is_active:
         errors.add(field, _("请选择有效的社区（嘎查村）"))
         return None
@@ -544,19 +572,11 @@ def _routing_level(category: Category, codes: Sequence[str]) -> str:
     return str(LEVEL_OF_LENGTH[length])
 
 
-def unit_body(region_code: str) -> Organisation | None:
+def unit_body(region_code: str, reference: lookups.Lookups | None = None) -> Organisation | None:
     """The body that answers for a unit jurisdiction: the community's committee, the
     township's office; a county has none in the directory (its departments are chosen
-    on dispatch)."""
-    kinds = COMMITTEE_KINDS if len(region_code) == 12 else OFFICE_KINDS
-    if len(region_code) not in (9, 12):
-        return None
-    return (
-        Organisation.objects.active()
-        .filter(region__region_code=region_code, kind__in=kinds)
-        .order_by("pk")
-        .first()
-    )
+    on dispatch). From the process's copy of the directory (``cases.lookups``)."""
+    return (reference or lookups.current()).unit_body(region_code)
 
 
 @transaction.atomic
@@ -604,7 +624,8 @@ def do_submit_case(
     # Who may submit at all, before looking at the input; where, once the place is known.
     _require(actor, SUBMIT_PERMISSION, None)
     errors = _Errors()
-    category_obj = _clean_category(category, errors)
+    reference = lookups.current()
+    category_obj = _clean_category(category, errors, reference)
     description = (description or "").strip()
     if not description:
         errors.add("description", _("请填写具体内容"))
@@ -617,11 +638,11 @@ def do_submit_case(
         errors.add("channel", _("受理渠道无效"))
     if urgency not in Urgency.values:
         errors.add("urgency", _("紧急程度无效"))
-    community_obj = _clean_community(community, "community", errors)
+    community_obj = _clean_community(community, "community", errors, reference)
     community_obj, grid, x, y = _place(community_obj, lon, lat, errors)
     affected: list[str] = []
     for item in affected_communities:
-        other = _clean_community(item, "affected_communities", errors)
+        other = _clean_community(item, "affected_communities", errors, reference)
         if other is not None and other.region_code not in affected:
             affected.append(other.region_code)
     answers = clean_attributes(category_obj, attributes, errors) if category_obj else {}
@@ -691,13 +712,13 @@ def do_submit_case(
     case.reporter_phone = protected.sealed
     case.reporter_phone_index = protected.blind_index
     case.reporter_phone_masked = protected.masked
-    case.assigned_organisation = unit_body(assigned_code)
-    calendar = _calendar(case)
+    case.assigned_organisation = unit_body(assigned_code, reference)
+    calendar = _calendar(case, reference)
     unit, amount = category_obj.accept_within(urgency)
     _start_clock(case, now, unit, amount, calendar)
     case.accept_by = case.due_at
     case.number = _next_number(now)
-    case.save()
+    insert(case)
     _append_event(
         case,
         CaseAction.SUBMIT,

@@ -19,8 +19,13 @@ Two codes place a case (DESIGN rule 3):
 Deadlines: ``accept_by`` is the acceptance commitment; ``due_at`` is the deadline of the
 running clock (the acceptance deadline while the case waits to be accepted, then the
 resolution deadline) and ``warn_at`` the moment it turns due-soon. ``due_state`` is
-``""`` whenever no clock runs, so the sweep's index ranges on ``(due_state, due_at)`` and
-``(due_state, warn_at)`` hold only the open cases that are about to change.
+``""`` whenever no clock runs. The sweep's indexes on ``(due_state, due_at)`` and
+``(due_state, warn_at)`` are partial: they hold only running clocks not yet overdue
+(not yet due soon, for the second), so they hold only the open cases that may still change,
+and a case marked overdue leaves both.
+
+Indexes cost every write of a case (issue 4: the sweep rewrites 10,000 rows of 1,000,000
+per run), so foreign keys that many cases leave empty are indexed only where set.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ from gongzhi.cases.enums import (
     Urgency,
 )
 from gongzhi.core.fields import EncryptedTextField
+from gongzhi.core.indexes import PostgresPartialIndex
 from gongzhi.core.scoping import ScopedQuerySet
 from gongzhi.organisations.models import OrganisationKind
 
@@ -166,7 +172,9 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
 class Case(models.Model):
     """办件 — one application, report or complaint, from intake to rating."""
 
-    number = models.CharField(_("办件编号"), max_length=20, unique=True)
+    # Unique by a constraint in Meta, not ``unique=True``: on PostgreSQL that would add a
+    # second, ``varchar_pattern_ops`` index for LIKE queries that nothing runs.
+    number = models.CharField(_("办件编号"), max_length=20)
     kind = models.CharField(_("办件类别"), max_length=16, choices=CaseKind.choices)
     category = models.ForeignKey(
         Category, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="cases"
@@ -185,6 +193,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # a partial index below: only cases placed in a grid
     )
     # Other communities the matter touches (R3.1a); their codes, in order.
     affected_region_codes = models.JSONField(_("涉及社区"), default=list, blank=True)
@@ -200,7 +209,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="reported_cases",
-        db_index=False,  # the composite index below starts with this column
+        db_index=False,  # the partial composite index below starts with this column
     )
     reporter_name = models.CharField(_("反映人"), max_length=50, blank=True)
     reporter_phone = EncryptedTextField(_("联系电话"), purpose=PHONE_PURPOSE, blank=True)
@@ -213,6 +222,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index below
     )
     # R3.2e 首问负责: the staff member who first took the case stays answerable for it.
     first_responsible = models.ForeignKey(
@@ -222,6 +232,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="first_responsible_cases",
+        db_index=False,  # a partial index below
     )
     # 全程代办: the staff member who acts for the reporter through the whole process.
     agent = models.ForeignKey(
@@ -231,6 +242,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="agent_cases",
+        db_index=False,  # a partial index below
     )
 
     assigned_level = models.CharField(
@@ -244,7 +256,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
-        db_index=False,  # the composite index below starts with this column
+        db_index=False,  # the partial composite index below starts with this column
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -253,7 +265,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_cases",
-        db_index=False,  # the composite index below starts with this column
+        db_index=False,  # the partial composite index below starts with this column
     )
 
     status = models.CharField(
@@ -294,6 +306,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="merged_cases",
+        db_index=False,  # a partial index below
     )
 
     submitted_at = models.DateTimeField(_("提交时间"))
@@ -315,20 +328,52 @@ class Case(models.Model):
         indexes = [
             # Inboxes: the unit's cases in one state, newest first (keyset on id).
             models.Index(fields=["assigned_region_code", "status", "id"], name="case_unit_status"),
-            models.Index(
-                fields=["assigned_region_code", "due_state", "due_at"], name="case_unit_due"
+            # The due boxes (即将超期, 已超期): only cases marked due soon or overdue.
+            PostgresPartialIndex(
+                fields=["assigned_region_code", "due_state", "due_at"],
+                name="case_unit_due",
+                condition=Q(due_state__in=[DueState.DUE_SOON, DueState.OVERDUE]),
             ),
-            models.Index(fields=["assigned_organisation", "status", "id"], name="case_org_status"),
-            models.Index(fields=["assignee", "status", "id"], name="case_assignee_status"),
-            # The sweep: only rows whose clock is about to change.
-            models.Index(fields=["due_state", "due_at"], name="case_sweep_due"),
-            models.Index(fields=["due_state", "warn_at"], name="case_sweep_warn"),
-            models.Index(fields=["reporter", "id"], name="case_reporter"),
+            # Foreign keys that many cases leave empty are indexed only where set
+            # (``IS NOT NULL``): an equality lookup still uses the index, and a write of a
+            # case without the link touches one index fewer (issue 4: the sweep's UPDATE).
+            models.Index(
+                fields=["assigned_organisation", "status", "id"],
+                name="case_org_status",
+                condition=Q(assigned_organisation__isnull=False),
+            ),
+            models.Index(
+                fields=["assignee", "status", "id"],
+                name="case_assignee_status",
+                condition=Q(assignee__isnull=False),
+            ),
+            # The sweep: only rows whose clock is about to change. A case the sweep marks
+            # overdue leaves both indexes (its new row version is written to neither).
+            PostgresPartialIndex(
+                fields=["due_state", "due_at"],
+                name="case_sweep_due",
+                condition=Q(due_state__in=[DueState.NORMAL, DueState.DUE_SOON]),
+            ),
+            PostgresPartialIndex(
+                fields=["due_state", "warn_at"],
+                name="case_sweep_warn",
+                condition=Q(due_state=DueState.NORMAL),
+            ),
+            models.Index(
+                fields=["reporter", "id"], name="case_reporter", condition=Q(reporter__isnull=False)
+            ),
+            *(
+                models.Index(
+                    fields=[link], name=f"case_{link}", condition=Q(**{f"{link}__isnull": False})
+                )
+                for link in ("grid", "resident", "first_responsible", "agent", "merged_into")
+            ),
             models.Index(fields=["region_code", "id"], name="case_region"),
             models.Index(fields=["region_code", "submitted_at"], name="case_region_submitted"),
             models.Index(fields=["status", "submitted_at"], name="case_status_submitted"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["number"], name="case_number_unique"),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | (Q(rating__gte=1) & Q(rating__lte=5)),
                 name="case_rating_range",
@@ -356,7 +401,12 @@ class CaseEvent(models.Model):
     feedback are written for them).
     """
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # the unique (case, seq) index starts with this column
+    )
     seq = models.PositiveIntegerField(_("序号"))
     action = models.CharField(_("操作"), max_length=24)
     from_status = models.CharField(_("原状态"), max_length=24, blank=True)
@@ -368,6 +418,7 @@ class CaseEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # a partial index below: the system's steps have no actor
     )
     note = models.CharField(_("说明"), max_length=NOTE_MAX_LENGTH, blank=True)
     is_internal = models.BooleanField(_("仅内部可见"), default=False)
@@ -378,6 +429,11 @@ class CaseEvent(models.Model):
         verbose_name = _("办件记录")
         verbose_name_plural = _("办件记录")
         ordering = ["case", "seq"]
+        indexes = [
+            models.Index(
+                fields=["actor"], name="caseevent_actor", condition=Q(actor__isnull=False)
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["case", "seq"], name="caseevent_case_seq"),
         ]
@@ -493,3 +549,22 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.name}"
+
+
+class LookupVersion(models.Model):
+    """The version of a reference table that ``cases.lookups`` keeps copies of.
+
+    Written only by the database triggers of migration ``cases/0006_lookup_versions``:
+    every write to the table gives it a new version, so a copy read under an older one
+    is known to be stale.
+    """
+
+    name = models.CharField(max_length=63, primary_key=True)
+    version = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("参考数据版本")
+        verbose_name_plural = _("参考数据版本")
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

@@ -28,6 +28,7 @@ from typing import Any
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from gongzhi.cases import lookups
 from gongzhi.cases.enums import CaseKind, CaseStatus, TimeUnit, Urgency
 from gongzhi.cases.models import Case, CaseEvent, Category
 from gongzhi.cases.queries import INTERNAL_ACTIONS
@@ -90,8 +91,13 @@ def services() -> QuerySet[Category]:
     )
 
 
-def service(code: str) -> Category | None:
-    return services().filter(code=code).first()
+def service(code: str, reference: lookups.Lookups | None = None) -> Category | None:
+    """One service of ``services()`` by its code, from the process's copy of the
+    catalogue (``cases.lookups``: one statement, no query compilation)."""
+    category = (reference or lookups.current()).category(code)
+    if category is None or not category.is_active or category.kind not in OPEN311_KINDS:
+        return None
+    return category
 
 
 def _or_none(text: str | None) -> str | None:

@@ -36,6 +36,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.core import get_usage
 
 from gongzhi.accounts.client import client_bucket
+from gongzhi.cases import lookups
 from gongzhi.service_requests import queries
 from gongzhi.service_requests.actions import authenticate_open311_key, do_submit_service_request
 from gongzhi.service_requests.georeport import FORMATS, render, render_errors, w3c
@@ -287,7 +288,9 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     raw_key = params.get("api_key") or request.GET.get("api_key")
     if not (raw_key or "").strip():
         raise Refused(403, _("api_key：缺少接口密钥，创建服务请求须提供 api_key"))
-    key = authenticate_open311_key(raw_key)
+    # One reading of the reference tables' versions for the key and the service.
+    reference = lookups.current()
+    key = authenticate_open311_key(raw_key, reference=reference)
     if key is None:
         raise Refused(403, _("api_key：接口密钥无效或已被吊销"))
     _throttle(
@@ -298,7 +301,7 @@ def _create_request(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     problems = []
     code = params.get("service_code", "").strip()
-    category = queries.service(code) if code else None
+    category = queries.service(code, reference) if code else None
     if not code:
         problems.append(_("service_code：请提供服务代码"))
     elif category is None:
