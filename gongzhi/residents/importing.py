@@ -391,7 +391,7 @@ def _header_map(header: list[str]) -> dict[str, int]:
 # --- Places, households, tags -------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Place:
     region_code: str
     community_id: int
@@ -399,7 +399,7 @@ class _Place:
     error: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _HouseholdInfo:
     number: str
     region_code: str
@@ -1044,6 +1044,10 @@ class _Importer:
                 if resident.household_id is None:
                     resident.household_id = resident.household.pk
             insert_objects(Resident, residents)
+            for info in new_households:
+                # Later rows of the household need only its key: a league has half a
+                # million households, and their rows would stay in memory to the end.
+                info.obj = None
             wanted = {
                 r.id_number_index: r
                 for r in residents
