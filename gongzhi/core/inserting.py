@@ -47,7 +47,7 @@ def insert(obj: Model) -> None:
         compiler.returning_fields = [opts.pk] if returning else None
         ((sql, params),) = compiler.as_sql()
         if len(params) != len(fields):
-            # A field with its own SQL placeholder: leave this model to save().
+            # A field that writes its own SQL for its value: leave this model to save().
             obj.save(force_insert=True)
             return
         _compiled[key] = compiled = (sql, fields, returning)
